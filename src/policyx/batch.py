@@ -1,0 +1,127 @@
+"""Run ``extract_document`` over many files: a process pool, one manifest entry per input.
+
+A bad file becomes an ``error`` entry and the batch goes on; each document file is written
+atomically by the worker that made it, so an interrupted batch leaves only whole files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from policyx import __version__
+from policyx.models import Document, Manifest, ManifestEntry
+from policyx.output import record_counts, write_document, write_jsonl, write_manifest
+from policyx.pipeline import extract_document
+from policyx.read import InputError, InputRules, doc_id_for
+from policyx.rules import RuleSet, ruleset_for
+
+OnDone = Callable[[ManifestEntry], None]
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str
+    doc_id: str
+
+
+def collect_inputs(paths: Iterable[str | os.PathLike[str]], rules: RuleSet) -> list[str]:
+    """Files as given, and under each folder (recursively) every text/HTML file or file without suffix."""
+    cfg = rules.get(InputRules)
+    wanted = set(cfg.text_suffixes) | set(cfg.html_suffixes) | {""}
+    found: list[str] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for sub in sorted(p.rglob("*")):
+                rel = sub.relative_to(p)
+                if any(part.startswith(".") for part in rel.parts):
+                    continue
+                if (sub.is_file() or not sub.exists()) and sub.suffix.lower() in wanted:
+                    found.append(str(sub))
+        else:
+            found.append(str(p))
+    return found
+
+
+def plan_jobs(paths: list[str]) -> list[Job]:
+    """One job per path; a doc_id already taken by an earlier path gets the path's position appended."""
+    seen: dict[str, int] = {}
+    jobs = []
+    for path in paths:
+        doc_id = doc_id_for(path)
+        n = seen.get(doc_id, 0)
+        seen[doc_id] = n + 1
+        jobs.append(Job(path, doc_id if n == 0 else f"{doc_id}-{n + 1}"))
+    return jobs
+
+
+def _run_one(job: Job, rules: RuleSet, out_dir: Path | None) -> tuple[ManifestEntry, Document | None]:
+    try:
+        doc = extract_document(job.path, rules=rules)
+    except InputError as exc:
+        return ManifestEntry(path=job.path, doc_id=job.doc_id, status="error", error=str(exc)), None
+    except Exception as exc:  # a bug must not stop the batch: report it as this file's error
+        msg = f"internal error: {type(exc).__name__}: {exc}".splitlines()[0]
+        return ManifestEntry(path=job.path, doc_id=job.doc_id, status="error", error=msg), None
+    doc = doc.model_copy(update={"doc_id": job.doc_id})
+    output = str(write_document(out_dir, doc)) if out_dir is not None else None
+    entry = ManifestEntry(path=job.path, doc_id=job.doc_id, status="ok", output=output, counts=record_counts(doc))
+    return entry, (None if out_dir is not None else doc)
+
+
+def _results(
+    jobs: list[Job], rules: RuleSet, out_dir: Path | None, n_jobs: int
+) -> Iterator[tuple[int, ManifestEntry, Document | None]]:
+    if n_jobs <= 1 or len(jobs) <= 1:
+        for i, job in enumerate(jobs):
+            yield (i, *_run_one(job, rules, out_dir))
+        return
+    # rules pickle as their folder and unpickle to the worker's cached RuleSet: compiled once per worker
+    with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+        pending: dict[Future[tuple[ManifestEntry, Document | None]], int] = {}
+        queue = iter(enumerate(jobs))
+        for i, job in queue:  # keep a bounded number in flight so memory stays flat on huge corpora
+            pending[pool.submit(_run_one, job, rules, out_dir)] = i
+            if len(pending) >= n_jobs * 4:
+                break
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                i = pending.pop(fut)
+                yield (i, *fut.result())
+                nxt = next(queue, None)
+                if nxt is not None:
+                    pending[pool.submit(_run_one, nxt[1], rules, out_dir)] = nxt[0]
+
+
+def run_batch(
+    paths: list[str],
+    out_dir: Path,
+    *,
+    rules: RuleSet | None = None,
+    jobs: int = 1,
+    fmt: str = "json",
+    on_done: OnDone | None = None,
+) -> Manifest:
+    """Extract every path into ``out_dir``; returns (and writes) the manifest, in input order."""
+    rules = rules or ruleset_for()
+    planned = plan_jobs(paths)
+    entries: list[ManifestEntry | None] = [None] * len(planned)
+    docs: list[Document | None] = [None] * len(planned)
+    doc_dir = out_dir if fmt == "json" else None
+    try:
+        for i, entry, doc in _results(planned, rules, doc_dir, jobs):
+            entries[i], docs[i] = entry, doc
+            if on_done is not None:
+                on_done(entry)
+    finally:
+        manifest = Manifest(policyx_version=__version__, entries=[e for e in entries if e is not None])
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if fmt == "jsonl":
+            write_jsonl(out_dir / "documents.jsonl", (d for d in docs if d is not None))
+        write_manifest(out_dir, manifest)
+    return manifest

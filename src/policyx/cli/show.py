@@ -1,0 +1,30 @@
+"""``policyx show``: one document's section tree and records in the terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from policyx.cli.app import app
+from policyx.cli.common import RulesOpt, err_console, load_rules
+
+
+@app.command(epilog="Example: policyx show corpus/000_d432b4ee5b26c821.txt")
+def show(
+    path: Annotated[Path, typer.Argument(help="A raw document (.txt/.html) or an extracted .json.")],
+    rules_dir: RulesOpt = None,
+) -> None:
+    """Print a document's metadata, section tree and extracted records."""
+    from rich.console import Console
+
+    from policyx.read import InputError
+    from policyx.render import load_or_extract, render_document
+
+    try:
+        doc = load_or_extract(path, load_rules(rules_dir))
+    except InputError as exc:
+        err_console().print(f"[red]error:[/] {path}: {exc}")
+        raise typer.Exit(1) from None
+    render_document(Console(), doc)

@@ -1,0 +1,46 @@
+"""``extract_document``: the ordered stages, nothing else.
+
+Every stage is a plain function ``(Document, RuleSet) -> Document``; the CLI, the tests and any
+engine (a process pool, Dask, Spark) call this one function.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from policyx.clean import clean
+from policyx.guard import ensure_policy_text
+from policyx.html import html_to_text
+from policyx.meta import extract_meta
+from policyx.models import Document
+from policyx.read import read_document
+from policyx.rules import RuleSet, ruleset_for
+from policyx.sections import split_sections
+
+Stage = Callable[[Document, RuleSet], Document]
+
+STAGES: tuple[Stage, ...] = (
+    html_to_text,
+    clean,
+    ensure_policy_text,
+    extract_meta,
+    split_sections,
+)
+
+
+def extract_document(
+    src: str | os.PathLike[str] | bytes,
+    *,
+    name: str | None = None,
+    rules: RuleSet | None = None,
+) -> Document:
+    """Read one file (or its bytes, named ``name``) and run every stage over it.
+
+    Raises ``policyx.read.InputError`` with a one-line message for input that is not a policy text.
+    """
+    rules = rules or ruleset_for()
+    doc = read_document(src, rules, name=name)
+    for stage in STAGES:
+        doc = stage(doc, rules)
+    return doc

@@ -1,0 +1,135 @@
+"""Stage 1, read: raw bytes → a Document whose ``text`` is the decoded input (text or HTML).
+
+Encoding: a BOM wins; then strict UTF-8 (most pages, and the cheapest check); then the charset an
+HTML page declares (``<meta charset>`` / http-equiv), widened to GB18030 for the GB family; then
+charset-normalizer's detection. Every failure is an ``InputError`` with a one-line message.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+from policyx.models import Document, Source
+from policyx.rules import RuleFile, RuleSet
+
+# Not HTML parsing: a byte-level sniff of the first KiB for a declared charset, as browsers do
+# before they parse (the HTML spec's "prescan"); the page itself is parsed in html.py.
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_HTML_SNIFF = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|table|p)\b", re.I | re.S)
+
+# The GB family is decoded as GB18030, the superset: pages that declare gb2312 use GBK characters.
+_GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "euc-cn", "x-gbk", "cp936"}
+
+
+class InputError(ValueError):
+    """A file that cannot become a Document: the message is one line, for the manifest and stderr."""
+
+
+class InputRules(RuleFile):
+    FILE = "input.yaml"
+    max_bytes: int
+    min_cjk_chars: int
+    text_suffixes: list[str]
+    html_suffixes: list[str]
+
+
+def doc_id_for(name: str) -> str:
+    """Stable id from the file name: the stem, with path-unsafe characters replaced."""
+    stem = Path(name).stem or "document"
+    return re.sub(r"[^\w.\-]+", "_", stem).strip("._") or "document"
+
+
+def _norm_encoding(name: str) -> str:
+    try:
+        canonical = codecs.lookup(name.decode("ascii", "ignore") if isinstance(name, bytes) else name).name
+    except LookupError:
+        return ""
+    return "gb18030" if canonical in _GB_FAMILY or canonical.replace("_", "-") in _GB_FAMILY else canonical
+
+
+def sniff_format(name: str, data: bytes, rules: InputRules) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix in rules.html_suffixes:
+        return "html"
+    if suffix in rules.text_suffixes:
+        return "text"
+    return "html" if _HTML_SNIFF.match(data[:2048]) else "text"
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:4096]
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls > len(head) * 0.05
+
+
+def decode(data: bytes, fmt: str) -> tuple[str, str]:
+    """Bytes → (text, encoding name). Raises InputError when no encoding fits."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    for bom, enc in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return data[2:].decode(enc, errors="replace"), enc
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    candidates: list[str] = []
+    if fmt == "html":
+        m = _META_CHARSET.search(data[:4096])
+        if m:
+            declared = _norm_encoding(m.group(1).decode("ascii", "ignore"))
+            if declared:
+                candidates.append(declared)
+    candidates.append("gb18030")
+    for enc in candidates:
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError as exc:
+            if enc == "gb18030" and exc.start >= len(data) - 3:
+                raise InputError(
+                    f"truncated GB18030/GBK text: the last {len(data) - exc.start} byte(s) are half a character"
+                ) from None
+    from charset_normalizer import from_bytes  # imported here: only the rare undecided file pays for it
+
+    best = from_bytes(data).best()
+    if best is not None and best.encoding not in {"ascii"}:
+        enc = _norm_encoding(best.encoding) or best.encoding
+        return str(best), enc
+    raise InputError(f"cannot decode: not UTF-8 ({utf8_error.reason} at byte {utf8_error.start}) nor GB18030")
+
+
+def read_document(src: str | os.PathLike[str] | bytes, rules: RuleSet, *, name: str | None = None) -> Document:
+    """Read a path or raw bytes into a Document (``text`` still raw: HTML stays HTML)."""
+    cfg = rules.get(InputRules)
+    if isinstance(src, bytes):
+        data, path = src, name or "document.txt"
+    else:
+        path = os.fspath(src)
+        try:
+            size = os.path.getsize(path)
+            if size > cfg.max_bytes:
+                raise InputError(f"too large: {size:,} bytes (limit {cfg.max_bytes:,}; see rules/input.yaml)")
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except IsADirectoryError:
+            raise InputError("is a directory") from None
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > cfg.max_bytes:
+        raise InputError(f"too large: {len(data):,} bytes (limit {cfg.max_bytes:,}; see rules/input.yaml)")
+    if not data.strip():
+        raise InputError("empty file")
+    if _looks_binary(data):
+        raise InputError("binary file, not text or HTML")
+    fmt = sniff_format(path, data, cfg)
+    text, encoding = decode(data, fmt)
+    text = unicodedata.normalize("NFC", text)
+    source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding, format=fmt)  # type: ignore[arg-type]
+    return Document(doc_id=doc_id_for(name or path), source=source, text=text)

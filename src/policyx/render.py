@@ -1,0 +1,64 @@
+"""Terminal rendering of one Document (``policyx show``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+from rich.console import Console
+from rich.table import Table
+from rich.tree import Tree
+
+from policyx.models import Document
+from policyx.pipeline import extract_document
+from policyx.rules import RuleSet
+
+
+def load_or_extract(path: Path, rules: RuleSet) -> Document:
+    """An extracted ``.json`` is loaded as is; anything else goes through the pipeline."""
+    if path.suffix.lower() == ".json":
+        return Document.model_validate(orjson.loads(path.read_bytes()))
+    return extract_document(path, rules=rules)
+
+
+def section_tree(doc: Document) -> Tree:
+    root = Tree(f"[bold]{doc.meta.title or doc.doc_id}[/]")
+    nodes: dict[str | None, Tree] = {None: root}
+    for s in doc.sections:
+        label = f"[cyan]{s.number}[/] {s.title}" if s.number else f"[magenta]{s.title}[/]"
+        parent = nodes.get(s.parent, root)
+        nodes[s.id] = parent.add(label)
+    return root
+
+
+def _quantity_table(title: str, rows: list, year_field: str) -> Table:  # type: ignore[type-arg]
+    t = Table(title=title, title_justify="left")
+    for col in ("indicator", "value", "unit", year_field, "section", "rule"):
+        t.add_column(col)
+    for r in rows:
+        value = f"{r.comparator} {r.value:g}" + (f"–{r.value_max:g}" if r.value_max is not None else "")
+        t.add_row(r.indicator, value, r.unit, str(getattr(r, year_field) or ""), r.section or "", r.rule)
+    return t
+
+
+def render_document(console: Console, doc: Document) -> None:
+    m = doc.meta
+    meta = Table.grid(padding=(0, 2))
+    for k in ("title", "region", "province", "issuer", "doc_number", "issued_on", "doc_type"):
+        meta.add_row(f"[dim]{k}[/]", str(getattr(m, k) or "—"))
+    meta.add_row("[dim]source[/]", f"{doc.source.path} ({doc.source.format}, {doc.source.encoding})")
+    console.print(meta)
+    console.print(section_tree(doc))
+    if doc.targets:
+        console.print(_quantity_table("targets", doc.targets, "year"))
+    if doc.statistics:
+        console.print(_quantity_table("statistics", doc.statistics, "as_of"))
+    if doc.responsibilities:
+        t = Table(title="responsibilities", title_justify="left")
+        for col in ("units", "lead", "section"):
+            t.add_column(col)
+        for r in doc.responsibilities:
+            t.add_row("、".join(r.units), "、".join(r.lead), r.section or "")
+        console.print(t)
+    for w in doc.warnings:
+        console.print(f"[yellow]warning[/] {w.code}: {w.message}")

@@ -1,0 +1,13 @@
+"""schemas/ must match the models: regenerate with `policyx schema -o schemas/`."""
+
+from __future__ import annotations
+
+from conftest import ROOT
+from policyx.schemas import schema_texts
+
+
+def test_schemas_folder_is_up_to_date() -> None:
+    for fname, text in schema_texts().items():
+        path = ROOT / "schemas" / fname
+        assert path.exists(), f"{path} missing: run `policyx schema -o schemas/`"
+        assert path.read_text(encoding="utf-8") == text, f"{path} is stale: run `policyx schema -o schemas/`"
