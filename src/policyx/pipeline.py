@@ -10,13 +10,18 @@ import os
 from collections.abc import Callable
 
 from policyx.clean import clean
+from policyx.deadlines import extract_deadlines
 from policyx.guard import ensure_policy_text
 from policyx.html import html_to_text
 from policyx.meta import extract_meta
 from policyx.models import Document
+from policyx.quantities import extract_quantities
 from policyx.read import read_document
+from policyx.references import extract_references
+from policyx.responsibilities import attach_responsible, extract_responsibilities
 from policyx.rules import RuleSet, ruleset_for
 from policyx.sections import split_sections
+from policyx.tables import extract_tables
 
 Stage = Callable[[Document, RuleSet], Document]
 
@@ -26,6 +31,12 @@ STAGES: tuple[Stage, ...] = (
     ensure_policy_text,
     extract_meta,
     split_sections,
+    extract_tables,
+    extract_quantities,
+    extract_deadlines,
+    extract_references,
+    extract_responsibilities,
+    attach_responsible,
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policyx.cli import extract, schema, show  # noqa: F401  (each registers its command)
+from policyx.cli import check, diff, evaluate, extract, refs, schema, show  # noqa: F401  (each registers its command)
 from policyx.cli.app import app
 
 

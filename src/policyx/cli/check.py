@@ -1,0 +1,3 @@
+"""``policyx check``: (to be built)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""``policyx diff``: (to be built)."""
+
+from __future__ import annotations

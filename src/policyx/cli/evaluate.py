@@ -1,0 +1,3 @@
+"""``policyx eval``: (to be built)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""``policyx refs``: (to be built)."""
+
+from __future__ import annotations
