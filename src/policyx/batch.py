@@ -11,9 +11,11 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from policyx import __version__
-from policyx.models import Document, Manifest, ManifestEntry
+from policyx.cache import DocumentCache
+from policyx.models import Manifest, ManifestEntry
 from policyx.output import record_counts, write_document, write_jsonl, write_manifest
 from policyx.pipeline import extract_document
 from policyx.read import InputError, InputRules, doc_id_for
@@ -59,33 +61,66 @@ def plan_jobs(paths: list[str]) -> list[Job]:
     return jobs
 
 
-def _run_one(job: Job, rules: RuleSet, out_dir: Path | None) -> tuple[ManifestEntry, Document | None]:
-    try:
+@dataclass(frozen=True)
+class Settings:
+    """What every job of a batch shares; pickled once per job, small."""
+
+    rules: RuleSet
+    out_dir: Path | None  # None: return the document data to the parent (jsonl)
+    cache_dir: Path | None  # None: no cache
+
+
+def _extract_data(job: Job, settings: Settings) -> tuple[dict[str, Any], bool]:
+    """The document's JSON data for one job, from the cache when the same bytes and rules were seen."""
+    rules = settings.rules
+    if settings.cache_dir is None or os.path.getsize(job.path) > rules.get(InputRules).max_bytes:
         doc = extract_document(job.path, rules=rules)
+        return doc.model_copy(update={"doc_id": job.doc_id}).model_dump(mode="json"), False
+    with open(job.path, "rb") as fh:
+        raw = fh.read()
+    cache = DocumentCache(settings.cache_dir, rules.digest())
+    key = cache.key(raw)
+    hit = cache.load(key, doc_id=job.doc_id, path=job.path)
+    if hit is not None:
+        return hit, True
+    data = extract_document(raw, name=job.path, rules=rules).model_dump(mode="json")
+    cache.store(key, data)
+    data["doc_id"] = job.doc_id
+    return data, False
+
+
+def _run_one(job: Job, settings: Settings) -> tuple[ManifestEntry, dict[str, Any] | None]:
+    try:
+        data, cached = _extract_data(job, settings)
     except InputError as exc:
         return ManifestEntry(path=job.path, doc_id=job.doc_id, status="error", error=str(exc)), None
+    except OSError as exc:
+        msg = f"cannot read: {exc.strerror or exc}"
+        return ManifestEntry(path=job.path, doc_id=job.doc_id, status="error", error=msg), None
     except Exception as exc:  # a bug must not stop the batch: report it as this file's error
         msg = f"internal error: {type(exc).__name__}: {exc}".splitlines()[0]
         return ManifestEntry(path=job.path, doc_id=job.doc_id, status="error", error=msg), None
-    doc = doc.model_copy(update={"doc_id": job.doc_id})
-    output = str(write_document(out_dir, doc)) if out_dir is not None else None
-    entry = ManifestEntry(path=job.path, doc_id=job.doc_id, status="ok", output=output, counts=record_counts(doc))
-    return entry, (None if out_dir is not None else doc)
+    out_dir = settings.out_dir
+    output = str(write_document(out_dir, data)) if out_dir is not None else None
+    entry = ManifestEntry(
+        path=job.path, doc_id=job.doc_id, status="ok", output=output, counts=record_counts(data), cached=cached
+    )
+    return entry, (None if out_dir is not None else data)
 
 
 def _results(
-    jobs: list[Job], rules: RuleSet, out_dir: Path | None, n_jobs: int
-) -> Iterator[tuple[int, ManifestEntry, Document | None]]:
+    jobs: list[Job], settings: Settings, n_jobs: int
+) -> Iterator[tuple[int, ManifestEntry, dict[str, Any] | None]]:
     if n_jobs <= 1 or len(jobs) <= 1:
         for i, job in enumerate(jobs):
-            yield (i, *_run_one(job, rules, out_dir))
+            yield (i, *_run_one(job, settings))
         return
     # rules pickle as their folder and unpickle to the worker's cached RuleSet: compiled once per worker
     with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-        pending: dict[Future[tuple[ManifestEntry, Document | None]], int] = {}
+        pending: dict[Future[tuple[ManifestEntry, dict[str, Any] | None]], int] = {}
         queue = iter(enumerate(jobs))
         for i, job in queue:  # keep a bounded number in flight so memory stays flat on huge corpora
-            pending[pool.submit(_run_one, job, rules, out_dir)] = i
+            pending[pool.submit(_run_one, job, settings)] = i
             if len(pending) >= n_jobs * 4:
                 break
         while pending:
@@ -95,7 +130,7 @@ def _results(
                 yield (i, *fut.result())
                 nxt = next(queue, None)
                 if nxt is not None:
-                    pending[pool.submit(_run_one, nxt[1], rules, out_dir)] = nxt[0]
+                    pending[pool.submit(_run_one, nxt[1], settings)] = nxt[0]
 
 
 def run_batch(
@@ -105,16 +140,17 @@ def run_batch(
     rules: RuleSet | None = None,
     jobs: int = 1,
     fmt: str = "json",
+    cache_dir: Path | None = None,
     on_done: OnDone | None = None,
 ) -> Manifest:
     """Extract every path into ``out_dir``; returns (and writes) the manifest, in input order."""
     rules = rules or ruleset_for()
     planned = plan_jobs(paths)
     entries: list[ManifestEntry | None] = [None] * len(planned)
-    docs: list[Document | None] = [None] * len(planned)
-    doc_dir = out_dir if fmt == "json" else None
+    docs: list[dict[str, Any] | None] = [None] * len(planned)
+    settings = Settings(rules=rules, out_dir=out_dir if fmt == "json" else None, cache_dir=cache_dir)
     try:
-        for i, entry, doc in _results(planned, rules, doc_dir, jobs):
+        for i, entry, doc in _results(planned, settings, jobs):
             entries[i], docs[i] = entry, doc
             if on_done is not None:
                 on_done(entry)

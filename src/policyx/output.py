@@ -38,13 +38,15 @@ def document_path(out_dir: Path, doc_id: str) -> Path:
     return out_dir / f"{doc_id}.json"
 
 
-def write_document(out_dir: Path, doc: Document) -> Path:
-    path = document_path(out_dir, doc.doc_id)
+def write_document(out_dir: Path, doc: Document | dict[str, Any]) -> Path:
+    """``out_dir/<doc_id>.json``, written atomically; takes the model or its JSON data."""
+    doc_id = doc["doc_id"] if isinstance(doc, dict) else doc.doc_id
+    path = document_path(out_dir, doc_id)
     write_atomic(path, dumps(doc) + b"\n")
     return path
 
 
-def write_jsonl(path: Path, docs: Iterable[Document]) -> None:
+def write_jsonl(path: Path, docs: Iterable[Document | dict[str, Any]]) -> None:
     write_atomic(path, b"".join(dumps(d, indent=False) + b"\n" for d in docs))
 
 
@@ -54,9 +56,9 @@ def write_manifest(out_dir: Path, manifest: Manifest) -> Path:
     return path
 
 
-def record_counts(doc: Document) -> dict[str, int]:
+def record_counts(doc: dict[str, Any]) -> dict[str, int]:
     return {
-        k: len(getattr(doc, k))
+        k: len(doc[k])
         for k in (
             "sections",
             "targets",

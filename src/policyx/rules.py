@@ -73,6 +73,7 @@ class RuleSet:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
         self._loaded: dict[type[RuleFile], RuleFile] = {}
+        self._digest: str | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:
         # unpickles to the receiving process's cached RuleSet for the folder: compiled once per process
@@ -102,6 +103,11 @@ class RuleSet:
 
     def digest(self) -> str:
         """sha256 over every rule file's name and bytes: changes when any rule changes."""
+        if self._digest is None:
+            self._digest = self._compute_digest()
+        return self._digest
+
+    def _compute_digest(self) -> str:
         h = hashlib.sha256()
         for path in sorted(self.root.glob("*.yaml")):
             h.update(path.name.encode())

@@ -21,17 +21,24 @@ def extract(
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: the machine's cores).")] = 0,
     fmt: Annotated[str, typer.Option("--format", help="json: one file per document; jsonl: documents.jsonl.")] = "json",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Extract every file again, ignoring the cache.")] = False,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option("--cache-dir", help="Cache folder (default: $POLICYX_CACHE_DIR or ~/.cache/policyx)."),
+    ] = None,
     rules_dir: RulesOpt = None,
 ) -> None:
     """Extract sections, targets, statistics, deadlines, responsibilities, references and tables.
 
     Writes OUT/<doc_id>.json for every input and OUT/manifest.json (one entry per input with its
     status). A bad file is reported on stderr and in the manifest; the batch goes on. Exit status
-    is 0 only when every file succeeded.
+    is 0 only when every file succeeded. Unchanged files are served from a cache keyed on their
+    bytes, the rule files and the policyx version.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from policyx.batch import collect_inputs, run_batch
+    from policyx.cache import default_cache_dir
     from policyx.cli.summary import print_summary
 
     if fmt not in ("json", "jsonl"):
@@ -60,7 +67,8 @@ def extract(
                 progress.console.print(f"[red]error:[/] {entry.path}: {entry.error}", soft_wrap=True)
             progress.advance(task)
 
-        manifest = run_batch(inputs, out, rules=rules, jobs=n_jobs, fmt=fmt, on_done=on_done)
+        cache = None if no_cache else (cache_dir or default_cache_dir())
+        manifest = run_batch(inputs, out, rules=rules, jobs=n_jobs, fmt=fmt, cache_dir=cache, on_done=on_done)
     if not quiet:
         print_summary(console, manifest, out)
     if any(e.status != "ok" for e in manifest.entries):
