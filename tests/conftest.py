@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,12 @@ CORPUS = ROOT / "corpus"
 GOLD = ROOT / "tests" / "gold"
 SHARED = ROOT.parent / "shared"
 SHARED_HTML = SHARED / "html"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read or fill the user's extraction cache."""
+    os.environ["POLICYX_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture(scope="session")

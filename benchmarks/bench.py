@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""policyx throughput benchmark: the pipeline against the raw-regex floor, scaling, start-up, memory, cache.
+
+Builds a corpus of a given size by replicating ``corpus/`` (and ``../shared/html/`` when present)
+under distinct names, then measures, as whole processes:
+
+1. baseline: one process reads every file and runs two plain ``regex`` patterns over it;
+2. ``policyx extract --jobs 1 --no-cache``: MB/s per core and the ratio to the baseline;
+3. ``--jobs 2`` against ``--jobs 1``;
+4. one corpus document, cold, against ``python -c "import regex"``;
+5. peak RSS of a batch at two corpus sizes;
+6. a second run on an unchanged corpus with the cache, against the first.
+
+Prints a table and writes ``benchmarks/results.json``. Usage: ``python benchmarks/bench.py [--mb 20]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+POLICYX = str(BIN / "policyx")
+
+BASELINE = r"""
+import sys, regex
+from pathlib import Path
+pats = [regex.compile(r"\d+(?:\.\d+)?%"), regex.compile(r"(?:到)?(20\d\d)年")]
+n = 0
+for p in sorted(Path(sys.argv[1]).iterdir()):
+    text = p.read_bytes().decode("utf-8", "replace")
+    for pat in pats:
+        n += sum(1 for _ in pat.finditer(text))
+print(n)
+"""
+
+
+def sources() -> list[Path]:
+    files = sorted((ROOT / "corpus").glob("*.txt"))
+    shared_html = ROOT.parent / "shared" / "html"
+    if shared_html.is_dir():
+        files += sorted(shared_html.glob("*.html"))
+    return files
+
+
+def build_corpus(dest: Path, megabytes: float) -> int:
+    """Copies of the sources under distinct names until ``megabytes`` is reached; returns bytes."""
+    dest.mkdir(parents=True, exist_ok=True)
+    files = sources()
+    total, i = 0, 0
+    while total < megabytes * 1e6:
+        src = files[i % len(files)]
+        target = dest / f"{i:06d}_{src.name}"
+        shutil.copyfile(src, target)
+        total += target.stat().st_size
+        i += 1
+    return total
+
+
+def run(cmd: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB, the largest process of the tree) of one whole command."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"failed: {' '.join(cmd)}")
+    return wall, usage.ru_maxrss
+
+
+def best_of(n: int, cmd: list[str]) -> tuple[float, int]:
+    runs = [run(cmd) for _ in range(n)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def extract_cmd(corpus: Path, out: Path, jobs: int, cache: str | None = None) -> list[str]:
+    cmd = [POLICYX, "extract", str(corpus), "-o", str(out), "-q", "--jobs", str(jobs)]
+    return cmd + (["--cache-dir", cache] if cache else ["--no-cache"])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mb", type=float, default=20.0, help="corpus size in MB (default 20)")
+    ap.add_argument("--big-mb", type=float, default=100.0, help="second size for the memory check (default 100)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per short measurement (median)")
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.json")
+    args = ap.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="policyx-bench-") as tmp:
+        tmp_path = Path(tmp)
+        small, big = tmp_path / "small", tmp_path / "big"
+        size = build_corpus(small, args.mb)
+        mb = size / 1e6
+        base_s, _ = best_of(args.repeat, [sys.executable, "-c", BASELINE, str(small)])
+        j1_s, j1_rss = run(extract_cmd(small, tmp_path / "o1", 1))
+        j2_s, _ = run(extract_cmd(small, tmp_path / "o2", 2))
+        one_doc = str(ROOT / "corpus" / "000_d432b4ee5b26c821.txt")
+        cold_s, _ = best_of(args.repeat, [POLICYX, "extract", one_doc, "-o", str(tmp_path / "o3"), "-q", "--no-cache"])
+        import_s, _ = best_of(args.repeat, [sys.executable, "-c", "import regex"])
+        cache = str(tmp_path / "cache")
+        first_s, _ = run(extract_cmd(small, tmp_path / "o4", 2, cache))
+        again_s, _ = run(extract_cmd(small, tmp_path / "o5", 2, cache))
+        build_corpus(big, args.big_mb)
+        _, big_rss = run(extract_cmd(big, tmp_path / "o6", 2))
+        _, small_rss2 = run(extract_cmd(small, tmp_path / "o7", 2))
+
+    results = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "corpus_mb": round(mb, 1),
+        "baseline_mb_s": round(mb / base_s, 1),
+        "jobs1_mb_s": round(mb / j1_s, 2),
+        "ratio_to_baseline": round(j1_s / base_s, 1),
+        "jobs2_mb_s": round(mb / j2_s, 2),
+        "jobs2_speedup": round(j1_s / j2_s, 2),
+        "cold_one_doc_s": round(cold_s, 3),
+        "import_regex_s": round(import_s, 3),
+        "cache_rerun_fraction": round(again_s / first_s, 3),
+        "peak_rss_mib": {f"{args.mb:g}MB": round(small_rss2 / 1024, 1), f"{args.big_mb:g}MB": round(big_rss / 1024, 1)},
+        "jobs1_peak_rss_mib": round(j1_rss / 1024, 1),
+    }
+    rows = [
+        ("corpus", f"{results['corpus_mb']} MB ({results['machine']})"),
+        ("1. baseline (2 regexes)", f"{results['baseline_mb_s']} MB/s"),
+        ("2. extract --jobs 1", f"{results['jobs1_mb_s']} MB/s per core, {results['ratio_to_baseline']}× baseline"),
+        ("3. extract --jobs 2", f"{results['jobs2_mb_s']} MB/s, {results['jobs2_speedup']}× --jobs 1"),
+        ("4. one document, cold", f"{results['cold_one_doc_s']} s (python -c 'import regex': {import_s:.3f} s)"),
+        ("5. peak RSS", ", ".join(f"{k}: {v} MiB" for k, v in results["peak_rss_mib"].items())),
+        ("6. cached re-run", f"{results['cache_rerun_fraction'] * 100:.1f} % of the first run"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"written: {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+
+
+if __name__ == "__main__":
+    main()
