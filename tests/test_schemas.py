@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import ROOT
 from policyx.schemas import schema_texts
+
+from conftest import ROOT
 
 
 def test_schemas_folder_is_up_to_date() -> None:
