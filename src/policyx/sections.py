@@ -1,10 +1,290 @@
-"""Stage 5, sections: numbered and unnumbered headings → a section tree (SPEC 3)."""
+"""Stage 5, sections: numbered and unnumbered headings → a section tree (SPEC 3).
+
+One pass over the lines finds the headings (styles are data in ``rules/headings.yaml``); levels are
+relative: the first style met is the top, a style first seen under another nests below it, and a
+style seen before pops the stack back to its own level. An annex starts a fresh top-level branch.
+"""
 
 from __future__ import annotations
 
-from policyx.models import Document
-from policyx.rules import RuleSet
+from dataclasses import dataclass
+
+import regex
+from pydantic import PrivateAttr
+
+from policyx.models import Document, DocWarning, Section
+from policyx.rules import Pattern, Rule, RuleFile, RuleSet, check_ids_unique
+
+
+class HeadingStyle(Rule):
+    pattern: Pattern
+    annex: bool = False
+    own_line: bool = False
+
+
+class AnnexList(Rule):
+    start: Pattern
+    item: Pattern
+
+
+class PlainHeading(Rule):
+    min_len: int
+    max_len: int
+    forbidden: Pattern
+    exclude: list[Pattern]
+    paragraph_end: Pattern
+    paragraph_min_len: int
+    cell_line: Pattern
+    table_window: int
+
+
+class HeadingRules(RuleFile):
+    FILE = "headings.yaml"
+    styles: list[HeadingStyle]
+    annex_list: AnnexList
+    title_end: Pattern
+    title_trim: str
+    table_row: Pattern
+    plain: PlainHeading
+
+    _styles: list[tuple[HeadingStyle, regex.Pattern[str]]] = PrivateAttr()
+    _list_start: regex.Pattern[str] = PrivateAttr()
+    _list_item: regex.Pattern[str] = PrivateAttr()
+    _title_end: regex.Pattern[str] = PrivateAttr()
+    _table_row: regex.Pattern[str] = PrivateAttr()
+    _forbidden: regex.Pattern[str] = PrivateAttr()
+    _exclude: regex.Pattern[str] = PrivateAttr()
+    _para_end: regex.Pattern[str] = PrivateAttr()
+    _cell: regex.Pattern[str] = PrivateAttr()
+
+    def model_post_init(self, _ctx: object) -> None:
+        check_ids_unique([*self.styles, self.annex_list, self.plain], self.FILE)
+        self._styles = [(s, regex.compile(s.pattern)) for s in self.styles]
+        self._list_start = regex.compile(self.annex_list.start)
+        self._list_item = regex.compile(self.annex_list.item)
+        self._title_end = regex.compile(self.title_end)
+        self._table_row = regex.compile(self.table_row)
+        self._forbidden = regex.compile(self.plain.forbidden)
+        self._exclude = regex.compile("|".join(f"(?:{p})" for p in self.plain.exclude) or r"(?!)")
+        self._para_end = regex.compile(self.plain.paragraph_end)
+        self._cell = regex.compile(self.plain.cell_line)
+
+
+_CN_DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_CN_UNITS = {"十": 10, "百": 100}
+
+
+def numeral_value(token: str | None) -> int | None:
+    """The value of a heading numeral: ``12``, ``十二``, ``一百零五``, ``⑫``; None when it is not one."""
+    if not token:
+        return None
+    if token.isdigit() and token.isascii():
+        return int(token)
+    if len(token) == 1 and "①" <= token <= "⑳":
+        return ord(token) - ord("①") + 1
+    total, digit = 0, 0
+    for ch in token:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            total += (digit or 1) * _CN_UNITS[ch]
+            digit = 0
+        else:
+            return None
+    return total + digit
+
+
+@dataclass(slots=True)
+class _Line:
+    start: int  # offset of the first non-space character
+    end: int  # offset just past the last non-space character
+    text: str
+
+
+@dataclass(slots=True)
+class _Heading:
+    line: int
+    kind: str  # level key: the style's rule id
+    rule: str
+    number: str | None
+    value: int | None
+    title: str
+    annex: bool = False
+
+
+def _lines(text: str) -> list[_Line]:
+    out: list[_Line] = []
+    pos = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            out.append(_Line(pos + lead, pos + lead + len(stripped), stripped))
+        pos += len(raw) + 1
+    return out
+
+
+def _title(rest: str, hr: HeadingRules) -> str:
+    m = hr._title_end.search(rest)
+    title = rest[: m.start()] if m else rest
+    # spaced-out headings (`总  则`) read as one word
+    title = regex.sub(r"(?<=\p{Han})\s+(?=\p{Han})", "", title)
+    return title.strip().rstrip(hr.title_trim).strip()
+
+
+def _numbered(line: str, hr: HeadingRules) -> tuple[HeadingStyle, regex.Match[str]] | None:
+    for style, pat in hr._styles:
+        m = pat.match(line)
+        if m:
+            return style, m
+    return None
+
+
+def _is_paragraph(line: _Line, hr: HeadingRules) -> bool:
+    return len(line.text) >= hr.plain.paragraph_min_len or bool(hr._para_end.search(line.text))
+
+
+def _is_plain(i: int, lines: list[_Line], hr: HeadingRules, doc_title: str | None) -> bool:
+    """A short unpunctuated line with a paragraph before it and a paragraph or numbered heading after it."""
+    p = hr.plain
+    text = lines[i].text
+    if not p.min_len <= len(text) <= p.max_len or hr._forbidden.search(text) or hr._exclude.search(text):
+        return False
+    if doc_title and text == doc_title.strip():
+        return False
+    if i == 0 or i + 1 >= len(lines) or not _is_paragraph(lines[i - 1], hr):
+        return False
+    nxt = lines[i + 1]
+    if not (_is_paragraph(nxt, hr) or _numbered(nxt.text, hr)):
+        return False
+    lo, hi = max(0, i - p.table_window), min(len(lines), i + p.table_window + 1)
+    return not any(hr._cell.match(lines[j].text) for j in range(lo, hi))
+
+
+def find_headings(lines: list[_Line], hr: HeadingRules, doc_title: str | None = None) -> list[_Heading]:
+    """Every heading line, in order, with its style, number and title (levels come later)."""
+    found: list[_Heading] = []
+    i, n = 0, len(lines)
+    while i < n:
+        text = lines[i].text
+        if hr._table_row.search(text):
+            i += 1
+            continue
+        if hr._list_start.match(text):
+            # the body's list of annexes: skip it and the numbered items that continue it
+            i += 1
+            while i < n and hr._list_item.match(lines[i].text):
+                i += 1
+            continue
+        hit = _numbered(text, hr)
+        if hit:
+            style, m = hit
+            rest = text[m.end() :]
+            if style.own_line and hr._title_end.search(rest):
+                i += 1
+                continue
+            consumed = 0
+            if not rest and i + 1 < n and not _numbered(lines[i + 1].text, hr):
+                rest, consumed = lines[i + 1].text, 1  # `附件1` / `第一条` alone: the title is on the next line
+            number = m.group("number")
+            found.append(
+                _Heading(
+                    line=i,
+                    kind=style.id,
+                    rule=style.id,
+                    number=regex.sub(r"\s+", "", number),
+                    value=numeral_value(m.groupdict().get("n")),
+                    title=_title(rest, hr),
+                    annex=style.annex,
+                )
+            )
+            i += 1 + consumed
+            continue
+        if _is_plain(i, lines, hr, doc_title):
+            found.append(_Heading(i, hr.plain.id, hr.plain.id, None, None, _title(text, hr)))
+        i += 1
+    return found
+
+
+def _levels(heads: list[_Heading]) -> list[tuple[int, int | None]]:
+    """(level, parent index) of every heading: relative levels with a stack."""
+    out: list[tuple[int, int | None]] = []
+    kind_level: dict[str, int] = {}
+    stack: list[int] = []  # indices into heads; stack[k] has level k+1
+    for idx, h in enumerate(heads):
+        if h.annex:
+            kind_level = {h.kind: 1}  # an annex is a fresh top-level branch with its own styles
+            stack = []
+        elif h.kind in kind_level:
+            want = kind_level[h.kind]
+            while stack and kind_level.get(heads[stack[-1]].kind, 0) >= want:
+                stack.pop()
+        else:
+            kind_level[h.kind] = len(stack) + 1
+        parent = stack[-1] if stack else None
+        out.append((len(stack) + 1, parent))
+        stack.append(idx)
+    return out
+
+
+def _skip_warnings(heads: list[_Heading], levels: list[tuple[int, int | None]], lines: list[_Line]) -> list[DocWarning]:
+    """heading_skip where numbering under one parent jumps or repeats (a restart at 1 is a new run)."""
+    warnings: list[DocWarning] = []
+    last_in: dict[tuple[int | None, str], int] = {}
+    last_any: dict[str, int] = {}
+    for h, (_, parent) in zip(heads, levels, strict=True):
+        if h.value is None:
+            continue
+        key = (parent, h.kind)
+        prev = last_in.get(key)
+        if prev is None:
+            # first of its kind under this parent: 1, or numbering carried on from the previous parent
+            ok = h.value == 1 or h.value == last_any.get(h.kind, 0) + 1
+        else:
+            ok = h.value == prev + 1 or (h.value == 1 and prev > 1)
+        if not ok:
+            line = lines[h.line]
+            what = "repeats" if prev is not None and h.value == prev else "jumps"
+            after = f" after {prev}" if prev is not None else ""
+            warnings.append(
+                DocWarning(
+                    code="heading_skip",
+                    message=f"heading numbering {what}: {h.number}{after}",
+                    span=(line.start, line.end),
+                )
+            )
+        last_in[key] = h.value
+        last_any[h.kind] = h.value
+    return warnings
+
+
+def build_sections(text: str, hr: HeadingRules, doc_title: str | None = None) -> tuple[list[Section], list[DocWarning]]:
+    """The section tree of ``text`` and the numbering warnings."""
+    lines = _lines(text)
+    heads = find_headings(lines, hr, doc_title)
+    levels = _levels(heads)
+    # a section ends where the next heading of the same or a higher level starts (or at the end)
+    ends = [len(text.rstrip())] * len(heads)
+    open_: list[int] = []
+    for idx, (level, _) in enumerate(levels):
+        while open_ and levels[open_[-1]][0] >= level:
+            ends[open_.pop()] = len(text[: lines[heads[idx].line].start].rstrip())
+        open_.append(idx)
+    sections = [
+        Section(
+            id=f"s{idx + 1}",
+            parent=f"s{parent + 1}" if parent is not None else None,
+            level=level,
+            number=h.number,
+            title=h.title,
+            span=(lines[h.line].start, max(ends[idx], lines[h.line].end)),
+            rule=h.rule,
+        )
+        for idx, (h, (level, parent)) in enumerate(zip(heads, levels, strict=True))
+    ]
+    return sections, _skip_warnings(heads, levels, lines)
 
 
 def split_sections(doc: Document, rules: RuleSet) -> Document:
-    return doc
+    sections, warnings = build_sections(doc.text, rules.get(HeadingRules), doc.meta.title)
+    return doc.model_copy(update={"sections": sections, "warnings": [*doc.warnings, *warnings]})
