@@ -18,8 +18,14 @@ from policyx.rules import Pattern, Rule, RuleFile, RuleSet, check_ids_unique
 
 class HeadingStyle(Rule):
     pattern: Pattern
+    kind: str | None = None  # level key shared by variants of one style; defaults to the id
     annex: bool = False
     own_line: bool = False
+    confirm_next: bool = False
+
+    @property
+    def level_key(self) -> str:
+        return self.kind or self.id
 
 
 class AnnexList(Rule):
@@ -140,6 +146,14 @@ def _numbered(line: str, hr: HeadingRules) -> tuple[HeadingStyle, regex.Match[st
     return None
 
 
+def _continues(lines: list[_Line], i: int, style: HeadingStyle, value: int | None, hr: HeadingRules) -> bool:
+    """The next line is a heading of the same kind numbered ``value + 1``."""
+    if value is None or i + 1 >= len(lines):
+        return False
+    hit = _numbered(lines[i + 1].text, hr)
+    return bool(hit) and hit[0].level_key == style.level_key and numeral_value(hit[1].groupdict().get("n")) == value + 1
+
+
 def _is_paragraph(line: _Line, hr: HeadingRules) -> bool:
     return len(line.text) >= hr.plain.paragraph_min_len or bool(hr._para_end.search(line.text))
 
@@ -180,7 +194,10 @@ def find_headings(lines: list[_Line], hr: HeadingRules, doc_title: str | None = 
         if hit:
             style, m = hit
             rest = text[m.end() :]
-            if style.own_line and hr._title_end.search(rest):
+            value = numeral_value(m.groupdict().get("n"))
+            if (style.own_line and hr._title_end.search(rest)) or (
+                style.confirm_next and not _continues(lines, i, style, value, hr)
+            ):
                 i += 1
                 continue
             consumed = 0
@@ -190,10 +207,10 @@ def find_headings(lines: list[_Line], hr: HeadingRules, doc_title: str | None = 
             found.append(
                 _Heading(
                     line=i,
-                    kind=style.id,
+                    kind=style.level_key,
                     rule=style.id,
                     number=regex.sub(r"\s+", "", number),
-                    value=numeral_value(m.groupdict().get("n")),
+                    value=value,
                     title=_title(rest, hr),
                     annex=style.annex,
                 )
