@@ -1,22 +1,213 @@
 """Stage 2, html: a government web page → its article body as plain lines, tables as tab-separated rows.
 
-(Stub until the HTML issue lands: plain text of the body.)
+The body is the first CMS container of ``rules/sites.yaml`` that holds real Chinese text, else the
+deepest block holding most of the page's Chinese text. The page's own metadata block (title, 索引号,
+发布日期 …) is rendered above it as label lines for ``clean``/``meta``. Block elements become lines;
+every ``<table>`` becomes one line per ``<tr>``, cells joined by a TAB, with rowspan/colspan cells
+repeated, so ``tables`` can rebuild the grid from text alone.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import regex
+from pydantic import PrivateAttr
+
 from policyx.models import Document
-from policyx.rules import RuleSet
+from policyx.rules import Rule, RuleFile, RuleSet, check_ids_unique
+
+if TYPE_CHECKING:  # selectolax is imported lazily: text-only batches never pay for it
+    from selectolax.lexbor import LexborNode
+
+_CJK = regex.compile(r"\p{Han}")
+_WS = regex.compile(r"[ \t\r\n\f]+")  # HTML white space only: U+3000 and U+00A0 are text, clean folds them
+
+
+class Selector(Rule):
+    selector: str
+    label: str | None = None
+
+
+class Fallback(Rule):
+    selector: str
+    share: float
+
+
+class SiteRules(RuleFile):
+    FILE = "sites.yaml"
+    drop: list[Selector]
+    header: list[Selector]
+    bodies: list[Selector]
+    min_cjk: int
+    fallback: Fallback
+    blocks: list[str]
+
+    _blocks: frozenset[str] = PrivateAttr()
+
+    def model_post_init(self, _ctx: object) -> None:
+        check_ids_unique([*self.drop, *self.header, *self.bodies, self.fallback], self.FILE)
+        self._blocks = frozenset(self.blocks)
+
+
+def cjk_count(text: str) -> int:
+    return len(_CJK.findall(text))
+
+
+class _Lines:
+    """Accumulates inline text into lines; a block boundary ends the current line."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._buf: list[str] = []
+
+    def add(self, text: str) -> None:
+        self._buf.append(text)
+
+    def end(self) -> None:
+        line = _WS.sub(" ", "".join(self._buf)).strip(" ")
+        if line:
+            self.lines.append(line)
+        self._buf = []
+
+    def row(self, cells: list[str]) -> None:
+        self.end()
+        if any(cells):
+            self.lines.append("\t".join(cells))
+
+
+def _span(node: LexborNode, attr: str) -> int:
+    try:
+        return max(1, min(int(node.attributes.get(attr) or 1), 100))
+    except ValueError:
+        return 1
+
+
+def _table_rows(table: LexborNode, blocks: frozenset[str]) -> list[list[str]]:
+    """The grid of a table: rowspan/colspan cells repeated in every position they cover."""
+    rows = [tr for tr in table.css("tr") if (owner := _owner_table(tr)) is not None and owner.mem_id == table.mem_id]
+    grid: list[list[str]] = []
+    pending: dict[int, tuple[int, str]] = {}  # column → (rows still covered, text) from a rowspan above
+    for tr in rows:
+        out: list[str] = []
+        col = 0
+        cells = [c for c in tr.iter() if c.tag in ("td", "th")]
+        for cell in cells:
+            while col in pending:
+                left, text = pending[col]
+                out.append(text)
+                pending[col] = (left - 1, text)
+                if left - 1 == 0:
+                    del pending[col]
+                col += 1
+            text = " ".join(_render(cell, blocks).lines)
+            rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
+            for _ in range(colspan):
+                out.append(text)
+                if rowspan > 1:
+                    pending[col] = (rowspan - 1, text)
+                col += 1
+        while col in pending:  # rowspans hanging past the last cell of this row
+            left, text = pending[col]
+            out.append(text)
+            pending[col] = (left - 1, text)
+            if left - 1 == 0:
+                del pending[col]
+            col += 1
+        grid.append([_WS.sub(" ", c).strip() for c in out])
+    return grid
+
+
+def _owner_table(node: LexborNode) -> LexborNode | None:
+    parent = node.parent
+    while parent is not None and parent.tag != "table":
+        parent = parent.parent
+    return parent
+
+
+def _render(node: LexborNode, blocks: frozenset[str]) -> _Lines:
+    out = _Lines()
+    _walk(node, blocks, out)
+    out.end()
+    return out
+
+
+def _walk(node: LexborNode, blocks: frozenset[str], out: _Lines) -> None:
+    for child in node.iter(include_text=True):
+        tag = child.tag
+        if tag == "-text":
+            out.add(child.text_content or "")
+        elif tag == "br":
+            out.end()
+        elif tag == "table" and len(child.css("table")) == 1:  # css() matches the node itself
+            # a data table; a table holding tables is page layout and renders as blocks
+            for cells in _table_rows(child, blocks):
+                out.row(cells)
+        elif tag in blocks or tag in ("td", "th"):
+            out.end()
+            _walk(child, blocks, out)
+            out.end()
+        elif not tag.startswith("-"):
+            _walk(child, blocks, out)
+
+
+def _contains(outer: LexborNode, inner: LexborNode) -> bool:
+    node: LexborNode | None = inner
+    while node is not None:
+        if node.mem_id == outer.mem_id:
+            return True
+        node = node.parent
+    return False
+
+
+def find_body(root: LexborNode, sites: SiteRules) -> tuple[LexborNode, str]:
+    """The article container and the id of the rule that found it."""
+    for rule in sites.bodies:
+        for node in root.css(rule.selector):
+            if cjk_count(node.text()) >= sites.min_cjk:
+                return node, rule.id
+    scored = [(cjk_count(n.text()), n) for n in root.css(sites.fallback.selector)]
+    best = max((s for s, _ in scored), default=0)
+    if best == 0:
+        return root, sites.fallback.id
+    # document order puts ancestors first, so the last qualifying node is the deepest
+    chosen = [n for s, n in scored if s >= best * sites.fallback.share][-1]
+    return chosen, sites.fallback.id
+
+
+def _header_lines(root: LexborNode, body: LexborNode, sites: SiteRules) -> list[str]:
+    lines: list[str] = []
+    taken: list[LexborNode] = []
+    for rule in sites.header:
+        for node in root.css(rule.selector):
+            if _contains(body, node) or _contains(node, body) or any(_contains(t, node) for t in taken):
+                continue
+            taken.append(node)
+            rendered = _render(node, sites._blocks).lines
+            if rule.label and rendered:
+                rendered = [f"{rule.label}:{' '.join(rendered)}"]
+            # templates often repeat the header for mobile and desktop: keep each line once
+            lines.extend(line for line in rendered if line not in lines)
+    return lines
+
+
+def page_text(html: str, sites: SiteRules) -> str:
+    """The page's header block and article body as lines (see the module docstring)."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(html)
+    root = tree.body or tree.root
+    if root is None:
+        return ""
+    for rule in sites.drop:
+        for node in root.css(rule.selector):
+            node.decompose()
+    body, _ = find_body(root, sites)
+    header = _header_lines(root, body, sites)
+    return "\n".join([*header, *_render(body, sites._blocks).lines])
 
 
 def html_to_text(doc: Document, rules: RuleSet) -> Document:
     if doc.source.format != "html":
         return doc
-    from selectolax.parser import HTMLParser
-
-    tree = HTMLParser(doc.text)
-    for node in tree.css("script, style, noscript"):
-        node.decompose()
-    body = tree.body
-    text = body.text(separator="\n") if body is not None else ""
-    return doc.model_copy(update={"text": text})
+    return doc.model_copy(update={"text": page_text(doc.text, rules.get(SiteRules))})
