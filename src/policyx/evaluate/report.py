@@ -1,0 +1,135 @@
+"""Presenting an Evaluation: rich tables for people, a stable JSON structure for machines, the misses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from policyx.evaluate.score import TARGET_FIELDS, Counts, DocScore, Evaluation, Ratio
+
+#: bump when the JSON structure changes shape
+JSON_VERSION = 1
+
+
+def _f(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+# (summary key, column header, the DocScore figure) of each table; three narrow tables fit 80 columns
+_Column = tuple[str, str, Callable[[DocScore], float | None]]
+_RECORDS: tuple[_Column, ...] = (
+    ("sections_f1", "sec F1", lambda d: d.sections.prf[2]),
+    ("targets_p", "tgt P", lambda d: d.targets.prf[0]),
+    ("targets_r", "tgt R", lambda d: d.targets.prf[1]),
+    ("targets_f1", "tgt F1", lambda d: d.targets.prf[2]),
+    ("resp_f1", "resp F1", lambda d: d.resp.prf[2]),
+    ("resp_units_f1", "unit F1", lambda d: d.resp_units.prf[2]),
+    ("resp_lead", "lead", lambda d: d.resp_lead.value),
+)
+_FIELDS: tuple[_Column, ...] = tuple(
+    (f"tf_{name}", name, lambda d, name=name: d.target_fields[name].value) for name in TARGET_FIELDS
+)
+_CLEANING: tuple[_Column, ...] = (
+    ("meta", "meta exact", lambda d: d.meta.value),
+    ("boilerplate_removed", "boilerplate removed", lambda d: d.boilerplate_removed.value),
+    ("body_kept", "body kept", lambda d: d.body_kept.value),
+)
+
+
+def _table(ev: Evaluation, title: str, columns: tuple[_Column, ...], caption: str | None = None) -> Table:
+    table = Table(title=title, caption=caption, title_justify="left")
+    table.add_column("document", overflow="fold")
+    for _, header, _ in columns:
+        table.add_column(header, justify="right")
+    for stem, score in ev.docs.items():
+        if score is None:
+            table.add_row(stem, "[red]no output[/]", *("" for _ in columns[1:]))
+        else:
+            table.add_row(stem, *(_f(figure(score)) for _, _, figure in columns))
+    summary = ev.summary()
+    table.add_section()
+    table.add_row("[bold]overall[/]", *(f"[bold]{_f(summary.get(key))}[/]" for key, _, _ in columns))
+    return table
+
+
+def render_tables(console: Console, ev: Evaluation, title: str) -> None:
+    """Per document and overall: records, the fields of matched targets, metadata and cleaning."""
+    matched = ev.totals.get("targets", Counts()).tp
+    console.print(
+        _table(ev, title, _RECORDS, "sec=sections tgt=targets resp=responsibilities unit=their units lead=lead units")
+    )
+    console.print(
+        _table(ev, f"fields of the {matched} matched targets (accuracy)", _FIELDS, "indicator: character F1 ≥ 0.5")
+    )
+    console.print(_table(ev, "metadata and cleaning (share right)", _CLEANING))
+
+
+def render_misses(console: Console, ev: Evaluation) -> None:
+    """What a rule writer needs to fix: each miss and false positive with its quote, per document."""
+    for stem, score in ev.docs.items():
+        if score is None:
+            continue
+        lines = [
+            *(("sec miss", m) for m in score.sections_miss),
+            *(("tgt miss", m) for m in score.targets_miss),
+            *(("tgt fp", m) for m in score.targets_fp),
+            *(("resp miss", m) for m in score.resp_miss),
+            *(("meta miss", f"{k}: want {want!r}, got {got!r}") for k, want, got in score.meta_miss),
+        ]
+        if not lines:
+            continue
+        console.print(f"[bold]{escape(stem)}[/]")
+        for label, text in lines:
+            console.print(f"  [yellow]{label:<9}[/] {escape(str(text))}", soft_wrap=True)
+
+
+def _ratio(r: Ratio) -> list[int]:
+    return r.as_list()
+
+
+def doc_json(score: DocScore) -> dict[str, Any]:
+    """One document's counts ([tp, fp, fn] and [right, total]), figures and misses."""
+    figures: dict[str, float | None] = {}
+    for kind in ("sections", "targets", "resp", "resp_units"):
+        p, r, f = getattr(score, kind).prf
+        figures.update({f"{kind}_f1": round(f, 4), f"{kind}_p": round(p, 4), f"{kind}_r": round(r, 4)})
+    for name, ratio in score.ratios.items():
+        figures[name] = None if ratio.value is None else round(ratio.value, 4)
+    for name, ratio in score.target_fields.items():
+        figures[f"tf_{name}"] = None if ratio.value is None else round(ratio.value, 4)
+    return {
+        "sections": score.sections.as_list(),
+        "targets": score.targets.as_list(),
+        "resp": score.resp.as_list(),
+        "resp_units": score.resp_units.as_list(),
+        "resp_lead": _ratio(score.resp_lead),
+        "meta": _ratio(score.meta),
+        "boilerplate_removed": _ratio(score.boilerplate_removed),
+        "body_kept": _ratio(score.body_kept),
+        "target_fields": {name: _ratio(r) for name, r in score.target_fields.items()},
+        "figures": figures,
+        "sections_miss": score.sections_miss,
+        "targets_miss": score.targets_miss,
+        "targets_fp": score.targets_fp,
+        "resp_miss": score.resp_miss,
+        "meta_miss": [list(m) for m in score.meta_miss],
+    }
+
+
+def evaluation_json(ev: Evaluation) -> dict[str, Any]:
+    """``{"version", "summary", "per_doc"}``; summary keys are those of the reference scorer."""
+    return {
+        "version": JSON_VERSION,
+        "summary": ev.summary(),
+        "per_doc": {stem: None if score is None else doc_json(score) for stem, score in ev.docs.items()},
+    }
+
+
+def dumps(ev: Evaluation) -> bytes:
+    # default=str: a gold date written without quotes loads as a date and must still serialise
+    return orjson.dumps(evaluation_json(ev), option=orjson.OPT_INDENT_2, default=str)
