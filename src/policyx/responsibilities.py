@@ -1,15 +1,324 @@
-"""Stage, responsibilities (SPEC 7): who must do the work of each section."""
+"""Stage, responsibilities (SPEC 7): who must do the work of each section.
+
+The forms are data in ``rules/responsibilities.yaml``: bracketed tags of fields, the same fields closing a
+paragraph, task-division table cells (a line that is nothing but units and role words, recognised on its own
+because annex tables arrive flattened one cell per line), and ``X、Y牵头`` inside a sentence. Each record's
+section is the innermost section containing it: the paragraph's section for a tag, the row's task for a cell.
+"""
 
 from __future__ import annotations
 
-from policyx.models import Document
-from policyx.rules import RuleSet
+from dataclasses import dataclass
+
+import regex
+from pydantic import PrivateAttr
+
+from policyx.departments import DepartmentRules
+from policyx.locate import SectionIndex
+from policyx.models import Document, DocWarning, Responsibility, Section, Target
+from policyx.rules import Pattern, Rule, RuleFile, RuleModel, RuleSet, check_ids_unique
+from policyx.unitlist import ListSyntax, Unit, parse_units, split_pieces
+
+
+class FieldRule(Rule):
+    label: Pattern
+    lead: bool = False
+
+
+class RoleRule(Rule):
+    pattern: Pattern
+    lead: bool = False
+
+
+class FieldForm(Rule):
+    start: Pattern
+
+
+class CellForm(Rule):
+    header: Pattern
+
+
+class PhraseForm(Rule):
+    marker: Pattern
+
+
+class Forms(RuleModel):
+    tag: Rule
+    field: FieldForm
+    cell: CellForm
+    lead_phrase: PhraseForm
+
+
+class ResponsibilityRules(RuleFile):
+    FILE = "responsibilities.yaml"
+    brackets: list[tuple[str, str]]
+    colon: Pattern
+    fields: list[FieldRule]
+    max_tag_len: int
+    separators: str
+    conjunction: Pattern
+    roles: list[RoleRule]
+    trim: str
+    forms: Forms
+
+    _syntax: ListSyntax = PrivateAttr()
+    _tag_open: regex.Pattern[str] = PrivateAttr()
+    _field_label: regex.Pattern[str] = PrivateAttr()
+    _field_start: regex.Pattern[str] = PrivateAttr()
+    _header: regex.Pattern[str] = PrivateAttr()
+    _marker: regex.Pattern[str] = PrivateAttr()
+    _close_of: dict[str, str] = PrivateAttr()
+
+    def model_post_init(self, _ctx: object) -> None:
+        f = self.forms
+        check_ids_unique([*self.fields, *self.roles, f.tag, f.field, f.cell, f.lead_phrase], self.FILE)
+        opens = "".join(o for o, _ in self.brackets)
+        self._close_of = dict(self.brackets)
+        self._syntax = ListSyntax(
+            opens=opens,
+            closes="".join(c for _, c in self.brackets),
+            separators=self.separators,
+            trim=self.trim,
+            conjunction=regex.compile(self.conjunction),
+            roles=[(regex.compile(f"(?:{r.pattern})\\Z"), r.lead) for r in self.roles],
+        )
+        labels = "|".join(f"(?P<f{i}>{fr.label})" for i, fr in enumerate(self.fields))
+        self._field_label = regex.compile(f"(?:{labels}){self.colon}")
+        self._tag_open = regex.compile(f"(?P<open>[{regex.escape(opens)}])\\s*(?=(?:{labels}){self.colon})")
+        self._field_start = regex.compile(f"{f.field.start}(?=(?:{labels}){self.colon})", regex.MULTILINE)
+        self._header = regex.compile(f.cell.header)
+        self._marker = regex.compile(f.lead_phrase.marker)
+
+    def field_of(self, m: regex.Match[str]) -> FieldRule:
+        for i, fr in enumerate(self.fields):
+            if m.group(f"f{i}") is not None:
+                return fr
+        raise AssertionError("a field label matched no field")
+
+
+@dataclass(slots=True)
+class _Found:
+    start: int
+    end: int
+    units: list[str]
+    lead: list[str]
+    rule: str
+    at: int  # offset whose innermost section is the record's section
+
+
+def _fields(body: str, rr: ResponsibilityRules, dr: DepartmentRules) -> tuple[list[str], list[str]]:
+    """Units and leads of a run of ``label:value`` fields."""
+    units: list[str] = []
+    lead: list[str] = []
+    labels = list(rr._field_label.finditer(body))
+    for k, m in enumerate(labels):
+        end = labels[k + 1].start() if k + 1 < len(labels) else len(body)
+        parsed = parse_units(body[m.end() : end], rr._syntax, dr)
+        fr = rr.field_of(m)
+        for u in parsed.units:
+            units.append(u.name)
+            if fr.lead or u.lead:
+                lead.append(u.name)
+    return units, lead
+
+
+def _matching_close(text: str, i: int, rr: ResponsibilityRules) -> int | None:
+    """Offset of the bracket closing the one at ``i`` (nested brackets inside are skipped), or None."""
+    open_ch = text[i]
+    close_ch = rr._close_of[open_ch]
+    depth = 0
+    syn = rr._syntax
+    for j in range(i, min(len(text), i + rr.max_tag_len)):
+        ch = text[j]
+        if ch == close_ch and depth == 1:
+            return j
+        if ch in syn.opens:
+            depth += 1
+        elif ch in syn.closes:
+            depth -= 1
+    return None
+
+
+def find_tags(text: str, rr: ResponsibilityRules, dr: DepartmentRules) -> tuple[list[_Found], list[DocWarning]]:
+    found: list[_Found] = []
+    warnings: list[DocWarning] = []
+    for m in rr._tag_open.finditer(text):
+        close = _matching_close(text, m.start(), rr)
+        if close is None:
+            warnings.append(
+                DocWarning(
+                    code="unclosed_tag",
+                    message=f"responsibility tag {m.group('open')} is not closed",
+                    span=(m.start(), m.end()),
+                )
+            )
+            continue
+        units, lead = _fields(text[m.end() : close], rr, dr)
+        if units:
+            found.append(_Found(m.start(), close + 1, units, lead, rr.forms.tag.id, m.start()))
+    return found, warnings
+
+
+def _inside(pos: int, spans: list[_Found]) -> bool:
+    return any(f.start <= pos < f.end for f in spans)
+
+
+def find_fields(text: str, rr: ResponsibilityRules, dr: DepartmentRules, taken: list[_Found]) -> list[_Found]:
+    """``责任单位:X`` without brackets: the value runs to the end of its line."""
+    found: list[_Found] = []
+    for m in rr._field_start.finditer(text):
+        start = m.end()
+        if _inside(start, taken) or _inside(start, found):
+            continue
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        line = text[start:end]
+        stripped = line.rstrip(rr.trim)
+        units, lead = _fields(stripped, rr, dr)
+        check = [parse_units(text[lm.end() : end], rr._syntax, dr) for lm in rr._field_label.finditer(stripped)]
+        if units and all(c.valid for c in check):
+            found.append(_Found(start, start + len(stripped), units, lead, rr.forms.field.id, start))
+    return found
+
+
+@dataclass(slots=True)
+class _Line:
+    start: int
+    end: int
+    units: list[Unit]
+    has_role: bool
+
+
+def _table_zones(text: str, sections: list[Section], rr: ResponsibilityRules) -> list[tuple[int, int]]:
+    """Stretches after a column header line (`责任单位`) up to the end of its top-level section."""
+    tops = [s for s in sections if s.parent is None]
+    zones: list[tuple[int, int]] = []
+    for m in regex.finditer(r"[^\n]+", text):
+        if rr._header.fullmatch(regex.sub(r"\s+", "", m.group())):
+            end = next((s.span[1] for s in tops if s.span[0] <= m.start() < s.span[1]), len(text))
+            zones.append((m.end(), end))
+    return zones
+
+
+def find_cells(
+    text: str, sections: list[Section], rr: ResponsibilityRules, dr: DepartmentRules, taken: list[_Found]
+) -> list[_Found]:
+    """Lines that are nothing but units and role words; consecutive ones are one cell."""
+    zones = _table_zones(text, sections, rr)
+    runs: list[list[_Line]] = []
+    prev_end: int | None = None  # end of the previous line when it was a unit line
+    for m in regex.finditer(r"[^\n]+", text):
+        raw = m.group()
+        body = raw.strip()
+        if not body or _inside(m.start(), taken):
+            continue
+        parsed = parse_units(body, rr._syntax, dr)
+        if (
+            rr._header.fullmatch(regex.sub(r"\s+", "", body))
+            or not parsed.valid
+            or (not parsed.units and not parsed.has_role)
+        ):
+            prev_end = None
+            continue
+        lead_ws = len(raw) - len(raw.lstrip())
+        line = _Line(m.start() + lead_ws, m.start() + lead_ws + len(body), parsed.units, parsed.has_role)
+        # consecutive unit lines are one cell (blank lines between them do not break it)
+        if runs and prev_end is not None and not text[prev_end : line.start].strip():
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+        prev_end = line.end
+    found: list[_Found] = []
+    for run in runs:
+        units = [u for ln in run for u in ln.units]
+        in_table = any(a <= run[0].start < b for a, b in zones)
+        if not units or not (in_table or any(ln.has_role for ln in run)):
+            continue
+        names = [u.name for u in units]
+        if not any(dr.resolve(n).kind == "department" for n in names):
+            continue
+        found.append(
+            _Found(run[0].start, run[-1].end, names, [u.name for u in units if u.lead], rr.forms.cell.id, run[0].start)
+        )
+    return found
+
+
+def find_lead_phrases(text: str, rr: ResponsibilityRules, dr: DepartmentRules, taken: list[_Found]) -> list[_Found]:
+    """``市发展改革委、市民政局、市卫健委牵头对…``: the units right before 牵头, back to the first non-unit."""
+    found: list[_Found] = []
+    for m in rr._marker.finditer(text):
+        if _inside(m.start(), taken):
+            continue
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        head = text[line_start : m.start()]
+        pieces = split_pieces(head, rr._syntax)
+        kept: list[tuple[int, str]] = []
+        for a, b in reversed(pieces):
+            name = head[a:b].strip(rr.trim)
+            if not name or not dr.looks_like_unit(name):
+                break
+            kept.append((line_start + a + (len(head[a:b]) - len(head[a:b].lstrip(rr.trim))), name))
+        if not kept:
+            continue
+        kept.reverse()
+        names = [n for _, n in kept]
+        if not any(dr.resolve(n).kind == "department" for n in names):
+            continue
+        found.append(_Found(kept[0][0], m.end(), names, list(names), rr.forms.lead_phrase.id, kept[0][0]))
+    return found
+
+
+def find_responsibilities(text: str, sections: list[Section], rules: RuleSet) -> tuple[list[_Found], list[DocWarning]]:
+    rr = rules.get(ResponsibilityRules)
+    dr = rules.get(DepartmentRules)
+    tags, warnings = find_tags(text, rr, dr)
+    taken = list(tags)
+    taken += find_fields(text, rr, dr, taken)
+    taken += find_cells(text, sections, rr, dr, taken)
+    taken += find_lead_phrases(text, rr, dr, taken)
+    return sorted(taken, key=lambda f: f.start), warnings
 
 
 def extract_responsibilities(doc: Document, rules: RuleSet) -> Document:
-    return doc
+    found, warnings = find_responsibilities(doc.text, doc.sections, rules)
+    index = SectionIndex(doc.sections)
+    dr = rules.get(DepartmentRules)
+    records = [
+        Responsibility(
+            id=f"r{i + 1}",
+            section=index.at(f.at),
+            span=(f.start, f.end),
+            quote=doc.text[f.start : f.end],
+            rule=f.rule,
+            units=f.units,
+            lead=list(dict.fromkeys(f.lead)),
+            unit_keys=[dr.resolve(u).key for u in f.units],
+        )
+        for i, f in enumerate(found)
+    ]
+    return doc.model_copy(update={"responsibilities": records, "warnings": [*doc.warnings, *warnings]})
+
+
+def _covering(target: Target, by_section: dict[str, list[Responsibility]], parents: dict[str, str | None]) -> list[str]:
+    sid = target.section
+    while sid is not None:
+        recs = by_section.get(sid)
+        if recs:
+            # a tag closes the paragraph it assigns: prefer the first record after the target, else the last one
+            after = [r for r in recs if r.span[0] >= target.span[1]]
+            return list((after[0] if after else recs[-1]).units)
+        sid = parents.get(sid)
+    return []
 
 
 def attach_responsible(doc: Document, rules: RuleSet) -> Document:
     """Each target's ``responsible``: the units of the record covering its section (walking up the tree)."""
-    return doc
+    if not doc.targets or not doc.responsibilities:
+        return doc
+    parents = {s.id: s.parent for s in doc.sections}
+    by_section: dict[str, list[Responsibility]] = {}
+    for r in doc.responsibilities:
+        if r.section is not None:
+            by_section.setdefault(r.section, []).append(r)
+    targets = [t.model_copy(update={"responsible": _covering(t, by_section, parents)}) for t in doc.targets]
+    return doc.model_copy(update={"targets": targets})
