@@ -1,10 +1,104 @@
-"""Stage, references (SPEC 8): cited titles in 《》 and document numbers."""
+"""Stage, references (SPEC 8): cited titles in 《》 and document numbers, paired when a number follows its title.
+
+Patterns are data in ``rules/references.yaml``. A document's own title and number (from ``meta``) are not
+citations of it, so they are skipped.
+"""
 
 from __future__ import annotations
 
-from policyx.models import Document
-from policyx.rules import RuleSet
+from dataclasses import dataclass
+
+import regex
+from pydantic import PrivateAttr
+
+from policyx.locate import SectionIndex
+from policyx.models import Document, Reference
+from policyx.rules import Pattern, Rule, RuleFile, RuleSet, check_ids_unique
+
+
+class PatternRule(Rule):
+    pattern: Pattern
+
+
+class PairRule(Rule):
+    between: Pattern
+    after: Pattern
+
+
+class ReferenceRules(RuleFile):
+    FILE = "references.yaml"
+    title: PatternRule
+    doc_number: PatternRule
+    paired: PairRule
+    skip_self: bool = True
+
+    _title: regex.Pattern[str] = PrivateAttr()
+    _number: regex.Pattern[str] = PrivateAttr()
+    _pair_tail: regex.Pattern[str] = PrivateAttr()
+
+    def model_post_init(self, _ctx: object) -> None:
+        check_ids_unique([self.title, self.doc_number, self.paired], self.FILE)
+        self._title = regex.compile(self.title.pattern)
+        self._number = regex.compile(self.doc_number.pattern, regex.MULTILINE)
+        # anchored right after 》: the bracketed number that pairs with the title
+        self._pair_tail = regex.compile(f"{self.paired.between}{self.doc_number.pattern}{self.paired.after}")
+
+
+@dataclass(frozen=True, slots=True)
+class FoundRef:
+    start: int
+    end: int
+    title: str | None
+    doc_number: str | None
+    rule: str
+
+
+def normalise_number(number: str) -> str:
+    """One spelling per number: no spaces, so ``国办发〔2020〕 52号`` and ``国办发〔2020〕52号`` are the same."""
+    return regex.sub(r"\s+", "", number)
+
+
+def find_references(text: str, rr: ReferenceRules) -> list[FoundRef]:
+    found: list[FoundRef] = []
+    used: list[tuple[int, int]] = []  # spans of numbers already paired with a title
+    for m in rr._title.finditer(text):
+        tail = rr._pair_tail.match(text, m.end())
+        if tail:
+            number = normalise_number(tail.group("number"))
+            found.append(FoundRef(m.start(), tail.end(), m.group("title"), number, rr.paired.id))
+            used.append(tail.span("number"))
+        else:
+            found.append(FoundRef(m.start(), m.end(), m.group("title"), None, rr.title.id))
+    for m in rr._number.finditer(text):
+        span = m.span("number")
+        if any(a <= span[0] < b for a, b in used):
+            continue
+        found.append(FoundRef(span[0], span[1], None, normalise_number(m.group("number")), rr.doc_number.id))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _is_self(f: FoundRef, doc: Document) -> bool:
+    own_title = (doc.meta.title or "").strip()
+    own_number = normalise_number(doc.meta.doc_number or "")
+    if f.doc_number and own_number and f.doc_number == own_number:
+        return True
+    return bool(f.title and own_title and f.doc_number is None and f.title.strip() == own_title)
 
 
 def extract_references(doc: Document, rules: RuleSet) -> Document:
-    return doc
+    rr = rules.get(ReferenceRules)
+    index = SectionIndex(doc.sections)
+    found = [f for f in find_references(doc.text, rr) if not (rr.skip_self and _is_self(f, doc))]
+    records = [
+        Reference(
+            id=f"ref{i + 1}",
+            section=index.at(f.start),
+            span=(f.start, f.end),
+            quote=doc.text[f.start : f.end],
+            rule=f.rule,
+            title=f.title,
+            doc_number=f.doc_number,
+        )
+        for i, f in enumerate(found)
+    ]
+    return doc.model_copy(update={"references": records})
