@@ -62,3 +62,18 @@ def render_document(console: Console, doc: Document) -> None:
         console.print(t)
     for w in doc.warnings:
         console.print(f"[yellow]warning[/] {w.code}: {w.message}")
+
+
+def render_unknown_units(console: Console, doc: Document, rules: RuleSet) -> int:
+    """Units of the responsibility records that rules/departments.yaml neither keys nor lists as keyless."""
+    from policyx.departments import unknown_units
+
+    names = [u for r in doc.responsibilities for u in r.units]
+    unknown = unknown_units(names, rules)
+    t = Table(title=f"unknown units ({len(unknown)} of {len(set(names))})", title_justify="left")
+    t.add_column("unit")
+    t.add_column("records", justify="right")
+    for u in unknown:
+        t.add_row(u, str(sum(u in r.units for r in doc.responsibilities)))
+    console.print(t)
+    return len(unknown)

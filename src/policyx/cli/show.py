@@ -11,20 +11,37 @@ from policyx.cli.app import app
 from policyx.cli.common import RulesOpt, err_console, load_rules
 
 
-@app.command(epilog="Example: policyx show corpus/000_d432b4ee5b26c821.txt")
+@app.command(
+    epilog=(
+        "Example: policyx show corpus/000_d432b4ee5b26c821.txt\n\n"
+        "policyx show --unknown-units out/001_1add88e18a025895.json   (units rules/departments.yaml should learn)"
+    )
+)
 def show(
     path: Annotated[Path, typer.Argument(help="A raw document (.txt/.html) or an extracted .json.")],
+    unknown_units: Annotated[
+        bool,
+        typer.Option(
+            "--unknown-units",
+            help="Only list responsible units that have no department key and are not "
+            "deliberately keyless (regions, banks, companies).",
+        ),
+    ] = False,
     rules_dir: RulesOpt = None,
 ) -> None:
     """Print a document's metadata, section tree and extracted records."""
     from rich.console import Console
 
     from policyx.read import InputError
-    from policyx.render import load_or_extract, render_document
+    from policyx.render import load_or_extract, render_document, render_unknown_units
 
+    rules = load_rules(rules_dir)
     try:
-        doc = load_or_extract(path, load_rules(rules_dir))
+        doc = load_or_extract(path, rules)
     except InputError as exc:
         err_console().print(f"[red]error:[/] {path}: {exc}")
         raise typer.Exit(1) from None
+    if unknown_units:
+        render_unknown_units(Console(), doc, rules)
+        return
     render_document(Console(), doc)
