@@ -119,6 +119,7 @@ class Table(Record):
     header: list[str]
     rows: list[list[str]]
     kind: Literal["indicator", "tasks", "other"] = "other"
+    row_spans: list[Span] = Field(default_factory=list, description="[start, end) of each row in Document.text")
 
 
 class Document(_Model):
