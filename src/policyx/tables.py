@@ -1,10 +1,56 @@
-"""Stage, tables (SPEC 9): rebuild tables flattened one cell per line, read tab-separated HTML rows."""
+"""Stage, tables (SPEC 9): rebuild tables flattened one cell per line, read tab-separated HTML rows.
+
+The grids come from ``table_grid``; ``table_read`` decides each table's kind and turns an indicator
+table's rows into targets (with baseline and binding) and its numeric baselines into statistics.
+A table whose header is found but whose rows do not line up gives a ``table_unreconstructed`` warning
+instead of a table.
+"""
 
 from __future__ import annotations
 
-from policyx.models import Document
+from policyx.locate import SectionIndex
+from policyx.models import Document, DocWarning, Statistic, Table, Target
 from policyx.rules import RuleSet
+from policyx.table_grid import reconstruct
+from policyx.table_read import read_indicators, table_kind
+from policyx.table_rules import TableRules
 
 
 def extract_tables(doc: Document, rules: RuleSet) -> Document:
-    return doc
+    tr = rules.get(TableRules)
+    # no table runs across a heading: the heading lines bound the last row
+    stops = {s.span[0] for s in doc.sections}
+    grids, failures = reconstruct(doc.text, tr, stops)
+    index = SectionIndex(doc.sections)
+    tables: list[Table] = []
+    targets: list[Target] = []
+    stats: list[Statistic] = []
+    for no, grid in enumerate(grids, 1):
+        start, end = grid.span
+        kind = table_kind(grid.header, tr)
+        tables.append(
+            Table(
+                id=f"tab{no}",
+                section=index.at(start),
+                span=grid.span,
+                quote=doc.text[start:end],
+                rule=grid.rule,
+                header=grid.header,
+                rows=[[c.text for c in row] for row in grid.rows],
+                kind=kind,
+                row_spans=grid.row_spans,
+            )
+        )
+        if kind == "indicator":
+            t, s = read_indicators(grid, no, doc.text, index, tr)
+            targets += t
+            stats += s
+    warnings = [DocWarning(code="table_unreconstructed", message=f.message, span=f.span) for f in failures]
+    return doc.model_copy(
+        update={
+            "tables": [*doc.tables, *tables],
+            "targets": [*doc.targets, *targets],
+            "statistics": [*doc.statistics, *stats],
+            "warnings": [*doc.warnings, *warnings],
+        }
+    )

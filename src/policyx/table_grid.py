@@ -1,0 +1,401 @@
+"""Rebuild table grids from doc.text (SPEC 9): flattened one cell per line, or one TAB-separated row per line.
+
+A flattened table is found by its ``序号`` header cell: the header cells around it are joined where a cell
+was split over lines, rows are anchored on the sequence numbers 1, 2, 3 …, a merged category cell before
+the numbers is repeated on every row it covers, cells split over lines are merged back, and a row short of
+cells (a rowspan) takes the missing ones from the row above. Every cell keeps its span in the text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import regex
+
+from policyx.models import Span
+from policyx.table_rules import TableRules
+
+_SPACE = regex.compile(r"\s+")
+
+
+def squeeze(text: str) -> str:
+    """A cell without its white space: ``指    标`` reads as ``指标``."""
+    return _SPACE.sub("", text)
+
+
+@dataclass(slots=True)
+class Line:
+    start: int  # offset of the first non-space character
+    end: int  # offset just past the last non-space character
+    text: str
+
+
+@dataclass(slots=True)
+class Cell:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Grid:
+    header: list[str]
+    rows: list[list[Cell]]
+    row_spans: list[Span]
+    span: Span
+    rule: str
+
+
+@dataclass(slots=True)
+class Failure:
+    span: Span
+    message: str
+
+
+@dataclass(slots=True)
+class _Row:
+    lead: list[Line] = field(default_factory=list)  # the category lines printed before its number
+    seq: Line | None = None
+    body: list[Line] = field(default_factory=list)
+
+
+def text_lines(text: str) -> list[Line]:
+    """The non-blank lines of ``text`` with their stripped spans."""
+    out: list[Line] = []
+    pos = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            out.append(Line(pos + lead, pos + lead + len(stripped), stripped))
+        pos += len(raw) + 1
+    return out
+
+
+def _cell(line: Line) -> Cell:
+    return Cell(line.text, line.start, line.end)
+
+
+def _seq(line: Line, tr: TableRules) -> int | None:
+    m = tr.match("seq_cell", squeeze(line.text))
+    return int(m.group("n")) if m else None
+
+
+# --- flattened tables ------------------------------------------------------------------------------------
+
+
+def _join_header(cells: list[str], tr: TableRules) -> list[str]:
+    out: list[str] = []
+    for c in cells:
+        if out and tr.joins(out[-1], c):
+            out[-1] += c
+        else:
+            out.append(c)
+    return out
+
+
+def _unwrap_header(cells: list[str], want: int, tr: TableRules) -> list[str]:
+    """Join wrapped header cells (申请中央 + 预算内投资(万元)) while there are more cells than the rows have."""
+    cells = list(cells)
+    while len(cells) > want:
+        for i in range(1, len(cells)):
+            if tr.wraps(cells[i - 1], cells[i]):
+                cells[i - 1 : i + 1] = [cells[i - 1] + cells[i]]
+                break
+        else:
+            break
+    return cells
+
+
+def _merge(a: Cell, b: Cell, tr: TableRules) -> Cell:
+    # a list of units keeps one unit per line; a word or sentence broken by the column width joins up
+    units = tr.match("unit_line", squeeze(a.text)) and tr.match("unit_line", squeeze(b.text))
+    return Cell(a.text + ("\n" if units else "") + b.text, a.start, b.end)
+
+
+def _is(tr: TableRules, name: str, cell: Cell) -> bool:
+    return bool(tr.match(name, squeeze(cell.text)))
+
+
+def _merge_run(cells: list[Cell], i: int, j: int, tr: TableRules) -> list[Cell]:
+    """``cells`` with ``cells[i:j]`` merged into one."""
+    merged = cells[i]
+    for c in cells[i + 1 : j]:
+        merged = _merge(merged, c, tr)
+    return [*cells[:i], merged, *cells[j:]]
+
+
+def _fit(cells: list[Cell], n: int, tr: TableRules, profiles: list[_Profile] | None = None) -> list[Cell] | None:
+    """Merge the lines of one row into at most ``n`` cells; None when they cannot be merged that far.
+
+    With ``profiles`` (what each column usually holds), the merge that best fits the columns wins.
+    """
+    cells = list(cells)
+    i = 1
+    while i < len(cells):  # a word broken over two lines by a narrow column
+        tail = "fragment_tail" if len(cells) > n else "fragment"
+        if _is(tr, "fragment", cells[i - 1]) and _is(tr, tail, cells[i]):
+            cells = _merge_run(cells, i - 1, i + 1, tr)
+        else:
+            i += 1
+    if len(cells) > n:  # a responsibility cell printed one unit per line closes the row
+        j = len(cells)
+        while j > 0 and _is(tr, "unit_line", cells[j - 1]):
+            j -= 1
+        if len(cells) - j >= 2:
+            cells = _merge_run(cells, j, min(len(cells), j + len(cells) - n + 1), tr)
+    while len(cells) > n:
+        options = []
+        for i in range(1, len(cells)):
+            a, b = cells[i - 1], cells[i]
+            if _is(tr, "numeric_cell", a) or _is(tr, "numeric_cell", b) or tr.match("sentence_end", a.text):
+                continue
+            after = _merge_run(cells, i - 1, i + 1, tr)
+            fit = _row_cost(after, profiles, tr) if profiles and len(after) <= n else 0.0
+            options.append((fit, len(a.text) + len(b.text), i))
+        if not options:
+            return None
+        _, _, i = min(options)
+        cells = _merge_run(cells, i - 1, i + 1, tr)
+    return cells
+
+
+@dataclass(slots=True)
+class _Profile:
+    features: tuple[float, ...]
+
+
+def _features(cell: Cell, tr: TableRules) -> tuple[float, ...]:
+    s = squeeze(cell.text)
+    return (
+        math.log(1 + len(s)) / 2,
+        1.0 if tr.match("unit_line", s) else 0.0,
+        1.0 if tr.match("unit_list", s) else 0.0,
+        1.0 if tr.match("numeric_cell", s) else 0.0,
+        1.0 if tr.match("sentence_end", s) else 0.0,
+    )
+
+
+def _cost(cell: Cell, profile: _Profile, tr: TableRules) -> float:
+    return sum(abs(a - b) for a, b in zip(_features(cell, tr), profile.features, strict=True))
+
+
+def _row_cost(cells: list[Cell], profiles: list[_Profile], tr: TableRules) -> float:
+    cols = _align(cells, profiles, tr)
+    return sum(_cost(c, profiles[j], tr) for c, j in zip(cells, cols, strict=True))
+
+
+def _profiles(rows: list[list[Cell]], n: int, tr: TableRules) -> list[_Profile]:
+    full = [r for r in rows if len(r) == n]
+    out = []
+    for j in range(n):
+        feats = [_features(r[j], tr) for r in full] or [(0.0,) * 5]
+        out.append(_Profile(tuple(sum(f[k] for f in feats) / len(feats) for k in range(5))))
+    return out
+
+
+def _align(cells: list[Cell], profiles: list[_Profile], tr: TableRules) -> list[int]:
+    """The columns (increasing) that the ``k <= n`` cells of a row most likely fill."""
+    k, n = len(cells), len(profiles)
+    inf = float("inf")
+    best = [[inf] * (n + 1) for _ in range(k + 1)]  # best[i][j]: first i cells placed in the first j columns
+    for j in range(n + 1):
+        best[0][j] = 0.0
+    for i in range(1, k + 1):
+        for j in range(i, n + 1):
+            best[i][j] = min(best[i][j - 1], best[i - 1][j - 1] + _cost(cells[i - 1], profiles[j - 1], tr))
+    cols: list[int] = []
+    i, j = k, n
+    while i > 0:
+        if j > i and best[i][j] == best[i][j - 1]:
+            j -= 1
+        else:
+            cols.append(j - 1)
+            i, j = i - 1, j - 1
+    return cols[::-1]
+
+
+def _complete(rows: list[list[Cell]], n: int, tr: TableRules, fallback: list[Span]) -> list[list[Cell]]:
+    """Give short rows (merged cells spanning rows) the missing cells of the row above."""
+    profiles = _profiles(rows, n, tr)  # learnt from the rows that are whole
+    out: list[list[Cell]] = []
+    for r, cells in enumerate(rows):
+        if len(cells) == n:
+            out.append(cells)
+            continue
+        full: list[Cell | None] = [None] * n
+        for c, j in zip(cells, _align(cells, profiles, tr), strict=True):
+            full[j] = c
+        start = fallback[r][0]
+        out.append([c if c else (out[-1][j] if out else Cell("", start, start)) for j, c in enumerate(full)])
+    return out
+
+
+def _find_rows(lines: list[Line], k: int, n_after: int, tr: TableRules, stops: set[int]) -> tuple[list[int], int]:
+    """Indices of the sequence lines 1, 2, 3 … from line ``k``, and the index just past the table."""
+    seqs = [k]
+    p, limit = k + 1, len(lines)
+    while p < limit:
+        line = lines[p]
+        if line.start in stops or tr.ends_table(squeeze(line.text)):
+            break
+        if _seq(line, tr) == len(seqs) + 1:
+            # a numeric cell equal to the next number: prefer a later line that is not too far
+            if p - seqs[-1] - 1 < n_after:
+                later = next(
+                    (
+                        q
+                        for q in range(p + 1, min(limit, seqs[-1] + n_after + 3))
+                        if _seq(lines[q], tr) == len(seqs) + 1
+                    ),
+                    None,
+                )
+                p = later if later is not None else p
+            seqs.append(p)
+        p += 1
+    # the last row runs to the table's end, but no longer than the longest row before it
+    longest = max((b - a for a, b in pairwise(seqs)), default=n_after + 1)
+    end = min(p, seqs[-1] + longest)
+    return seqs, end
+
+
+def _flat_at(lines: list[Line], i: int, tr: TableRules, stops: set[int]) -> tuple[Grid | Failure | None, int]:
+    """The flattened table whose ``序号`` cell is line ``i``, and the line index to go on from."""
+    lead_n = 0
+    while lead_n < tr.lead_header.max_cells and i - lead_n - 1 >= 0:
+        prev = lines[i - lead_n - 1]
+        if prev.start in stops or not tr.match("lead_header", squeeze(prev.text)):
+            break
+        lead_n += 1
+    k = i + 1
+    while k < len(lines) and _seq(lines[k], tr) != 1:
+        if k - i > 24 or lines[k].start in stops or "\t" in lines[k].text:
+            return None, i + 1
+        k += 1
+    if k >= len(lines):
+        return None, i + 1
+    head = [squeeze(ln.text) for ln in lines[i + 1 : k]]
+    n_head = len(head)
+    if lead_n:
+        n_head = 0  # the first row's category cell follows the header words
+        while n_head < len(head) and tr.match("header_vocab", head[n_head]):
+            n_head += 1
+    if n_head == 0 or not any(tr.match("header_vocab", h) for h in head[:n_head]):
+        return None, i + 1
+    first_lead = lines[i + 1 + n_head : k]
+    header = _join_header(head[:n_head], tr)
+    seqs, end = _find_rows(lines, k, len(header), tr, stops)
+    block: Span = (lines[i - lead_n].start, lines[end - 1].end)
+    if len(seqs) < tr.min_rows:
+        return Failure(block, f"table header found but only {len(seqs)} numbered row(s)"), end
+    bounds = [*seqs, end]
+    raw: list[_Row] = []
+    pending = list(first_lead)
+    typical = Counter(b - a - 1 for a, b in pairwise(bounds[:-1])).most_common(1)
+    if not lead_n and typical and len(header) > typical[0][0]:
+        header = _unwrap_header(header, typical[0][0], tr)
+    n = len(header)
+    for r, (a, b) in enumerate(pairwise(bounds)):
+        body = lines[a + 1 : b]
+        row = _Row(lead=pending, seq=lines[a], body=body)
+        pending = []
+        if lead_n and r + 1 < len(seqs) and len(body) > n:
+            # lines past the row's cells are the next row's category cell (printed before its number)
+            row.body, pending = body[:n], body[n:]
+        raw.append(row)
+    # what each column holds, learnt from the rows that needed no merging
+    exact = [[_cell(ln) for ln in row.body] for row in raw if len(row.body) == n]
+    profiles = _profiles(exact, n, tr) if exact else None
+    fitted: list[list[Cell]] = []
+    for r, row in enumerate(raw):
+        cells = _fit([_cell(ln) for ln in row.body], n, tr, profiles)
+        if cells is None:
+            return Failure(block, f"row {r + 1} has {len(row.body)} cells for {n} columns"), end
+        fitted.append(cells)
+    row_spans = [
+        ((row.lead or [row.seq])[0].start, (row.body or [row.seq])[-1].end) for row in raw if row.seq is not None
+    ]
+    body_rows = _complete(fitted, n, tr, row_spans)
+    rows: list[list[Cell]] = []
+    category: Cell | None = None
+    for row, cells in zip(raw, body_rows, strict=True):
+        assert row.seq is not None
+        if lead_n:
+            if row.lead:
+                category = Cell("".join(ln.text for ln in row.lead), row.lead[0].start, row.lead[-1].end)
+            lead_cell = category or Cell("", row.seq.start, row.seq.start)
+            rows.append([lead_cell, _cell(row.seq), *cells])
+        else:
+            rows.append([_cell(row.seq), *cells])
+    full_header = [squeeze(ln.text) for ln in lines[i - lead_n : i]] + [squeeze(lines[i].text), *header]
+    return Grid(full_header, rows, row_spans, block, tr.flat_rule.id), end
+
+
+# --- TAB-separated rows ------------------------------------------------------------------------------------
+
+
+def _tab_cells(line: Line) -> list[Cell]:
+    cells, pos = [], line.start
+    for part in line.text.split("\t"):
+        lead = len(part) - len(part.lstrip())
+        text = part.strip()
+        cells.append(Cell(text, pos + lead, pos + lead + len(text)))
+        pos += len(part) + 1
+    return cells
+
+
+def _tab_block(block: list[Line], tr: TableRules) -> Grid | Failure | None:
+    grid = [_tab_cells(ln) for ln in block]
+    width = max(len(r) for r in grid)
+    if width < 2:
+        return None
+    span: Span = (block[0].start, block[-1].end)
+    header = [squeeze(c.text) for c in grid[0]] + [""] * (width - len(grid[0]))
+    seq_col = next((j for j, h in enumerate(header) if tr.match("seq_header", h)), None)
+    body = 1
+    while seq_col is not None and body < len(grid):
+        # a second header row (merged header cells repeated): its 序号 cell is not a number
+        nxt = grid[body]
+        if seq_col < len(nxt) and tr.match("seq_cell", squeeze(nxt[seq_col].text)):
+            break
+        below = [squeeze(c.text) for c in nxt]
+        header = [h if j >= len(below) or below[j] == h else h + below[j] for j, h in enumerate(header)]
+        body += 1
+    rows = [r + [Cell("", r[-1].end, r[-1].end)] * (width - len(r)) for r in grid[body:]]
+    if len(rows) < tr.min_rows:
+        return Failure(span, f"TAB-separated table with {len(rows)} row(s)") if rows else None
+    if not any(tr.match("header_vocab", h) for h in header):
+        return None
+    return Grid(header, rows, [(ln.start, ln.end) for ln in block[body:]], span, tr.tab_rule.id)
+
+
+# --- both ------------------------------------------------------------------------------------------------
+
+
+def reconstruct(text: str, tr: TableRules, stops: set[int] | None = None) -> tuple[list[Grid], list[Failure]]:
+    """Every table of ``text``; ``stops`` are offsets of heading lines that no table crosses."""
+    stops = stops or set()
+    lines = text_lines(text)
+    grids: list[Grid] = []
+    failures: list[Failure] = []
+    i = 0
+    while i < len(lines):
+        if "\t" in lines[i].text:
+            j = i
+            while j < len(lines) and "\t" in lines[j].text:
+                j += 1
+            found: Grid | Failure | None = _tab_block(lines[i:j], tr) if j - i >= 2 else None
+            i = j
+        elif tr.match("seq_header", squeeze(lines[i].text)):
+            found, i = _flat_at(lines, i, tr, stops)
+        else:
+            found = None
+            i += 1
+        if isinstance(found, Grid):
+            grids.append(found)
+        elif isinstance(found, Failure):
+            failures.append(found)
+    return grids, failures

@@ -1,0 +1,157 @@
+"""Read a rebuilt table (SPEC 9): its kind, and an indicator table's rows as targets and baseline statistics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from policyx.locate import SectionIndex
+from policyx.models import Baseline, Comparator, Statistic, Target
+from policyx.numbers import parse_number
+from policyx.table_grid import Cell, Grid, squeeze
+from policyx.table_rules import TableRules
+
+TableKind = Literal["indicator", "tasks", "other"]
+
+
+def column_of(header: list[str], role: str, tr: TableRules) -> int | None:
+    return next((j for j, h in enumerate(header) if tr.column(role, h)), None)
+
+
+def table_kind(header: list[str], tr: TableRules) -> TableKind:
+    if column_of(header, "indicator", tr) is not None and _target_columns(header, tr):
+        return "indicator"
+    if column_of(header, "tasks", tr) is not None:
+        return "tasks"
+    return "other"
+
+
+def _target_columns(header: list[str], tr: TableRules) -> list[int]:
+    # a baseline header (2020年期初值) never counts as a target column, whatever else it says
+    return [j for j, h in enumerate(header) if tr.column("target", h) and not tr.column("baseline", h)]
+
+
+def _year(header: str, role: str, tr: TableRules) -> int | None:
+    m = tr.column(role, header)
+    year = m.group("year") if m else None
+    return int(year) if year else None
+
+
+@dataclass(slots=True)
+class _Unit:
+    unit: str
+    scale: float
+
+
+def _bracket_unit(text: str, tr: TableRules) -> tuple[_Unit | None, str]:
+    """The unit bracket ending ``text`` and ``text`` without it: ``改造户数(万户)`` → (户 × 10000, 改造户数)."""
+    m = tr.match("unit_bracket", text)
+    if not m:
+        return None, text
+    scale = tr.scales.get(m.group("scale") or "", 1.0)
+    return _Unit(m.group("unit"), scale), text[: m.start()].rstrip()
+
+
+def _unit_cell(text: str, tr: TableRules) -> _Unit | None:
+    """A unit column's cell: ``万户`` → 户 × 10000."""
+    s = squeeze(text)
+    if not s:
+        return None
+    head = s[0]
+    if head in tr.scales and len(s) > 1:
+        return _Unit(s[1:], tr.scales[head])
+    return _Unit(s, 1.0)
+
+
+@dataclass(slots=True)
+class _Value:
+    value: float
+    comparator: Comparator
+    percent: str | None  # % or ‰ written in the cell itself
+
+
+def read_value(cell: str, tr: TableRules) -> _Value | None:
+    """``≥90`` → 90 ``>=``; ``主城区100`` → 100 ``=``; ``-``, empty or two numbers → None."""
+    m = tr.match("value_cell", squeeze(cell))
+    if not m:
+        return None
+    value = parse_number(m.group("num"))
+    if value is None:
+        return None
+    word = m.group("cmp") or m.group("post") or ""
+    return _Value(value, tr.comparators.get(word, "="), m.group("after"))
+
+
+def _scaled(value: float, scale: float) -> float:
+    # 0.38 × 10000 is 3799.9999999999995 in binary: scaling never adds precision below 1e-6
+    return round(value * scale, 6)
+
+
+def read_indicators(
+    grid: Grid, table_no: int, text: str, index: SectionIndex, tr: TableRules
+) -> tuple[list[Target], list[Statistic]]:
+    """One target per row and target column, one statistic per numeric baseline."""
+    h = grid.header
+    ind = column_of(h, "indicator", tr)
+    if ind is None:
+        return [], []
+    base = column_of(h, "baseline", tr)
+    bind = column_of(h, "binding", tr)
+    unit_col = column_of(h, "unit", tr)
+    targets: list[Target] = []
+    stats: list[Statistic] = []
+    for r, row in enumerate(grid.rows, 1):
+        cell: Cell = row[ind]
+        if not cell.text.strip():
+            continue
+        unit, indicator = _bracket_unit(cell.text.strip(), tr)
+        if unit is None and unit_col is not None:
+            unit = _unit_cell(row[unit_col].text, tr)
+        common = {
+            "section": index.at(cell.start),
+            "span": (cell.start, cell.end),
+            "quote": text[cell.start : cell.end],
+            "indicator": indicator,
+        }
+        baseline: Baseline | None = None
+        if base is not None:
+            got = read_value(row[base].text, tr)
+            if got is not None:
+                b_unit = unit or _header_unit(h[base], tr) or _Unit(got.percent or "", 1.0)
+                year = _year(h[base], "baseline", tr)
+                baseline = Baseline(value=_scaled(got.value, b_unit.scale), year=year)
+                stats.append(
+                    Statistic(
+                        id=f"s-tab{table_no}-{r}",
+                        rule=tr.baseline_rule.id,
+                        value=baseline.value,
+                        unit=b_unit.unit,
+                        comparator=got.comparator,
+                        as_of=str(year) if year else None,
+                        **common,
+                    )
+                )
+        binding = tr.binding(row[bind].text) if bind is not None else None
+        for k, col in enumerate(_target_columns(h, tr)):
+            got = read_value(row[col].text, tr)
+            if got is None:
+                continue
+            t_unit = unit or _header_unit(h[col], tr) or _Unit(got.percent or "", 1.0)
+            targets.append(
+                Target(
+                    id=f"t-tab{table_no}-{r}" + (f"-{k + 1}" if k else ""),
+                    rule=tr.target_rule.id,
+                    value=_scaled(got.value, t_unit.scale),
+                    unit=t_unit.unit,
+                    comparator=got.comparator,
+                    year=_year(h[col], "target", tr),
+                    baseline=baseline,
+                    binding=binding,  # type: ignore[arg-type]
+                    **common,
+                )
+            )
+    return targets, stats
+
+
+def _header_unit(header: str, tr: TableRules) -> _Unit | None:
+    return _bracket_unit(header, tr)[0]

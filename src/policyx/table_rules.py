@@ -1,0 +1,124 @@
+"""The shape of ``rules/tables.yaml`` (SPEC 9), validated strictly and compiled once."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import regex
+from pydantic import PrivateAttr
+
+from policyx.models import Comparator
+from policyx.rules import Pattern, Rule, RuleFile, check_ids_unique
+
+ColumnRole = Literal["indicator", "baseline", "target", "binding", "unit", "tasks"]
+
+
+class PatternRule(Rule):
+    pattern: Pattern
+
+
+class LeadHeader(PatternRule):
+    max_cells: int = 1
+
+
+class JoinRule(Rule):
+    prev: Pattern
+    cur: Pattern
+
+
+class BindingWord(PatternRule):
+    value: Literal["binding", "expected"]
+
+
+class TableRules(RuleFile):
+    FILE = "tables.yaml"
+    seq_header: PatternRule
+    seq_cell: PatternRule
+    lead_header: LeadHeader
+    header_vocab: PatternRule
+    header_joins: list[JoinRule]
+    header_wrap: JoinRule
+    table_end: list[PatternRule]
+    fragment: PatternRule
+    fragment_tail: PatternRule
+    unit_line: PatternRule
+    unit_list: PatternRule
+    numeric_cell: PatternRule
+    sentence_end: Pattern
+    min_rows: int = 2
+    columns: dict[ColumnRole, PatternRule]
+    binding_words: list[BindingWord]
+    unit_bracket: PatternRule
+    scales: dict[str, float]
+    value_cell: PatternRule
+    comparators: dict[str, Comparator]
+    target_rule: Rule
+    baseline_rule: Rule
+    flat_rule: Rule
+    tab_rule: Rule
+
+    _re: dict[str, regex.Pattern[str]] = PrivateAttr()
+    _joins: list[tuple[regex.Pattern[str], regex.Pattern[str]]] = PrivateAttr()
+    _end: regex.Pattern[str] = PrivateAttr()
+    _columns: dict[str, regex.Pattern[str]] = PrivateAttr()
+    _binding: list[tuple[regex.Pattern[str], str]] = PrivateAttr()
+
+    def model_post_init(self, _ctx: object) -> None:
+        rules: list[Rule] = [
+            self.seq_header,
+            self.seq_cell,
+            self.lead_header,
+            self.header_vocab,
+            *self.header_joins,
+            self.header_wrap,
+            *self.table_end,
+            self.fragment,
+            self.fragment_tail,
+            self.unit_line,
+            self.unit_list,
+            self.numeric_cell,
+            *self.columns.values(),
+            *self.binding_words,
+            self.unit_bracket,
+            self.value_cell,
+            self.target_rule,
+            self.baseline_rule,
+            self.flat_rule,
+            self.tab_rule,
+        ]
+        check_ids_unique(rules, self.FILE)
+        named = ("seq_header", "seq_cell", "lead_header", "header_vocab", "fragment", "unit_line", "numeric_cell")
+        named += ("fragment_tail", "unit_list")
+        self._re = {name: regex.compile(getattr(self, name).pattern) for name in named}
+        self._re["unit_bracket"] = regex.compile(self.unit_bracket.pattern)
+        self._re["value_cell"] = regex.compile(self.value_cell.pattern)
+        self._re["sentence_end"] = regex.compile(self.sentence_end)
+        self._re["wrap_prev"] = regex.compile(self.header_wrap.prev)
+        self._re["wrap_cur"] = regex.compile(self.header_wrap.cur)
+        self._joins = [(regex.compile(j.prev), regex.compile(j.cur)) for j in self.header_joins]
+        self._end = regex.compile("|".join(f"(?:{r.pattern})" for r in self.table_end) or r"(?!)")
+        self._columns = {role: regex.compile(r.pattern) for role, r in self.columns.items()}
+        self._binding = [(regex.compile(b.pattern), b.value) for b in self.binding_words]
+
+    def match(self, name: str, text: str) -> regex.Match[str] | None:
+        """Search the compiled pattern ``name`` in ``text``."""
+        return self._re[name].search(text)
+
+    def joins(self, prev: str, cur: str) -> bool:
+        """Whether header line ``cur`` continues the header cell ``prev``."""
+        return any(p.search(prev) and c.search(cur) for p, c in self._joins)
+
+    def wraps(self, prev: str, cur: str) -> bool:
+        return bool(self._re["wrap_prev"].search(prev) and self._re["wrap_cur"].search(cur))
+
+    def ends_table(self, text: str) -> bool:
+        return bool(self._end.search(text))
+
+    def column(self, role: str, header: str) -> regex.Match[str] | None:
+        return self._columns[role].search(header)
+
+    def binding(self, cell: str) -> str | None:
+        for pat, value in self._binding:
+            if pat.search(cell):
+                return value
+        return None
