@@ -19,6 +19,8 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 RULES_ENV = "POLICYX_RULES"
+# libyaml's loader parses the rule files ~10x faster than the pure-Python one (cold start budget)
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class RuleError(ValueError):
@@ -91,7 +93,7 @@ class RuleSet:
     def _load(self, kind: type[R]) -> R:
         path = self.root / kind.FILE
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
         except FileNotFoundError:
             raise RuleError(f"{path}: rule file not found") from None
         except yaml.YAMLError as exc:
