@@ -1,10 +1,246 @@
-"""Stage 4, meta: title, region, province, issuer, doc number, date and type (SPEC 2)."""
+"""Stage 4, meta: title, region, province, issuer, doc number, date and type (SPEC 2).
+
+Sources, best first: the page's own header fields (lifted into ``meta.fields`` by ``clean``), then
+the text's head (title line, document number line, signature and date lines), then the body
+(the region it names most). Never the file name. Rules live in ``rules/meta.yaml``; the gazetteer
+in ``rules/regions.yaml``.
+"""
 
 from __future__ import annotations
 
-from policyx.models import Document
-from policyx.rules import RuleSet
+from typing import Literal
+
+import regex
+from pydantic import PrivateAttr
+
+from policyx.models import DocType, Document, Meta
+from policyx.regions import Gazetteer
+from policyx.rules import Pattern, Rule, RuleFile, RuleModel, RuleSet, check_ids_unique
+
+
+class PatternRule(Rule):
+    pattern: Pattern
+
+
+class FieldNames(RuleModel):
+    title: list[str]
+    doc_number: list[str]
+    issuer: list[str]
+    source: list[str]
+    written: list[str]
+    published: list[str]
+
+
+class TitleRules(RuleModel):
+    transmittal: PatternRule
+    line: Rule
+    min_len: int
+    max_len: int
+    not_title: Pattern
+    field: Rule
+
+
+class DocNumberRules(RuleModel):
+    field: Rule
+    line: PatternRule
+
+
+class DateRules(RuleModel):
+    line: PatternRule
+    value: Pattern
+
+
+class IssuerRules(RuleModel):
+    signature: PatternRule
+    max_len: int
+
+
+class TypeRule(PatternRule):
+    reads: Literal["title", "lead"]
+    type: DocType
+
+
+class Hallmark(PatternRule):
+    region: str
+
+
+class RegionRules(RuleModel):
+    hallmarks: list[Hallmark]
+
+
+class MetaRules(RuleFile):
+    FILE = "meta.yaml"
+    fields: FieldNames
+    head_lines: int
+    title: TitleRules
+    doc_number: DocNumberRules
+    dates: DateRules
+    issuer: IssuerRules
+    doc_types: list[TypeRule]
+    region: RegionRules
+
+    _c: dict[str, regex.Pattern[str]] = PrivateAttr()
+    _types: list[tuple[TypeRule, regex.Pattern[str]]] = PrivateAttr()
+    _hallmarks: list[tuple[Hallmark, regex.Pattern[str]]] = PrivateAttr()
+
+    def model_post_init(self, _ctx: object) -> None:
+        rules: list[Rule] = [self.title.transmittal, self.title.line, self.title.field, self.doc_number.field]
+        rules += [self.doc_number.line, self.dates.line, self.issuer.signature, *self.doc_types]
+        check_ids_unique([*rules, *self.region.hallmarks], self.FILE)
+        self._c = {
+            "transmittal": regex.compile(self.title.transmittal.pattern),
+            "not_title": regex.compile(self.title.not_title),
+            "doc_number": regex.compile(self.doc_number.line.pattern),
+            "date_line": regex.compile(self.dates.line.pattern),
+            "date_value": regex.compile(self.dates.value),
+            "signature": regex.compile(self.issuer.signature.pattern),
+        }
+        self._types = [(t, regex.compile(t.pattern)) for t in self.doc_types]
+        self._hallmarks = [(h, regex.compile(h.pattern)) for h in self.region.hallmarks]
+
+
+def _field(fields: dict[str, str], names: list[str]) -> str | None:
+    for name in names:
+        value = fields.get(name, "").strip()
+        if value:
+            return value
+    return None
+
+
+def parse_date(value: str | None, mr: MetaRules) -> str | None:
+    """``2022年3月10日``, ``2024-09-04 12:43``, ``2023/1/5`` → ``YYYY-MM-DD``; None when it is not a date."""
+    if not value:
+        return None
+    m = mr._c["date_value"].search(value)
+    if not m:
+        return None
+    year, month, day = (int(g) for g in m.groups())
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _squash(s: str) -> str:
+    return regex.sub(r"\s+", "", s)
+
+
+def find_title(lines: list[str], text: str, fields: dict[str, str], mr: MetaRules) -> str | None:
+    head = lines[: mr.head_lines]
+    squashed = {_squash(line) for line in lines}
+    for line in head:
+        for m in mr._c["transmittal"].finditer(line):
+            inner = _squash(m.group(1))
+            if inner in squashed and inner != _squash(line):
+                return inner
+    field = _field(fields, mr.fields.title)
+    if field:
+        return field
+    for line in head:
+        if mr._c["date_line"].match(line) or mr._c["doc_number"].match(line):
+            continue
+        if mr._c["not_title"].search(line) or "\t" in line:
+            if line.endswith(":"):  # the addressee line precedes the body: look past it
+                continue
+            return None
+        if mr.title.min_len <= len(line) <= mr.title.max_len:
+            return line
+    return None
+
+
+def find_doc_number(lines: list[str], fields: dict[str, str], mr: MetaRules) -> str | None:
+    field = _field(fields, mr.fields.doc_number)
+    if field:
+        return _squash(field)
+    for line in lines[: mr.head_lines]:
+        if mr._c["doc_number"].match(line):
+            return _squash(line)
+    return None
+
+
+def _date_line(lines: list[str], mr: MetaRules) -> int | None:
+    for i, line in enumerate(lines):
+        if mr._c["date_line"].match(_squash(line)):
+            return i
+    return None
+
+
+def find_issuer(lines: list[str], fields: dict[str, str], mr: MetaRules) -> str | None:
+    field = _field(fields, mr.fields.issuer)
+    if field:
+        return field
+    i = _date_line(lines, mr)
+    if i is not None and i > 0:
+        prev = lines[i - 1].strip()
+        first = prev.split(" ")[0]  # several co-signers on one line: the first one leads
+        if len(first) <= mr.issuer.max_len and mr._c["signature"].search(first):
+            return first
+    source = _field(fields, mr.fields.source)
+    if source and len(source) <= mr.issuer.max_len and mr._c["signature"].search(source):
+        return source
+    return None
+
+
+def find_issued_on(lines: list[str], fields: dict[str, str], mr: MetaRules) -> str | None:
+    written = parse_date(_field(fields, mr.fields.written), mr)
+    if written:
+        return written
+    i = _date_line(lines, mr)
+    if i is not None:
+        return parse_date(lines[i], mr)
+    return parse_date(_field(fields, mr.fields.published), mr)
+
+
+def find_doc_type(title: str | None, lead: str | None, mr: MetaRules) -> DocType | None:
+    for rule, pat in mr._types:
+        subject = title if rule.reads == "title" else lead
+        if subject and pat.search(subject):
+            return rule.type
+    return None
+
+
+def find_region(text: str, title: str | None, issuer: str | None, gaz: Gazetteer, mr: MetaRules) -> str | None:
+    for short in (issuer, title):
+        if short:
+            found = gaz.first_in(short)
+            if found:
+                return found
+    found = gaz.most_named(text)
+    if found:
+        return found
+    for rule, pat in mr._hallmarks:
+        if pat.search(text):
+            return rule.region
+    return None
+
+
+def _lead(lines: list[str], title: str | None) -> str | None:
+    """The first line after the title: a news report's opening words."""
+    if title is None:
+        return lines[0] if lines else None
+    squashed = _squash(title)
+    for i, line in enumerate(lines):
+        if _squash(line) == squashed:
+            return lines[i + 1] if i + 1 < len(lines) else None
+    return None
 
 
 def extract_meta(doc: Document, rules: RuleSet) -> Document:
-    return doc
+    mr = rules.get(MetaRules)
+    gaz = rules.get(Gazetteer)
+    fields = doc.meta.fields
+    lines = [line.strip() for line in doc.text.split("\n") if line.strip()]
+    title = find_title(lines, doc.text, fields, mr)
+    issuer = find_issuer(lines, fields, mr)
+    region = find_region(doc.text, title, issuer, gaz, mr)
+    province = region if region and gaz.is_province(region) else gaz.province(region)
+    meta = Meta(
+        title=title,
+        region=region,
+        province=province,
+        issuer=issuer,
+        doc_number=find_doc_number(lines, fields, mr),
+        issued_on=find_issued_on(lines, fields, mr),
+        doc_type=find_doc_type(title, _lead(lines, title), mr),
+        fields=fields,
+    )
+    return doc.model_copy(update={"meta": meta})
