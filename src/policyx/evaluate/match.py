@@ -60,10 +60,12 @@ def match_responsibilities(gold: Sequence[Obj], pred: Sequence[Obj]) -> list[Pai
         if not gu:  # a gold tag without units cannot be confirmed by any prediction
             continue
         for pi, p in enumerate(pred):
-            o = overlap(g.get("quote"), p.get("quote"))
             pu = unit_set(p)
             shared = len(gu & pu)
-            if o >= QUOTE_OVERLAP and shared / len(gu | pu) >= UNITS_JACCARD:
+            if shared / len(gu | pu) < UNITS_JACCARD:  # the cheap test first: quote overlap costs more
+                continue
+            o = overlap(g.get("quote"), p.get("quote"))
+            if o >= QUOTE_OVERLAP:
                 candidates.append(((-o, -shared), gi, pi))
     return greedy_pairs(candidates)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from difflib import SequenceMatcher
 
 #: a predicted quote stands for a gold one when this share of the shorter is a common substring
 QUOTE_OVERLAP = 0.6
@@ -33,12 +32,15 @@ def norm(value: object) -> str:
 def lcs_len(a: str, b: str) -> int:
     """Length of the longest common substring (contiguous).
 
-    SequenceMatcher without junk heuristics finds exactly the longest matching block, in C-backed
-    hashing time rather than a pure-Python O(n·m) table.
+    Walks the shorter string and only ever asks whether a substring one longer than the best so far
+    occurs in the other (a C-speed ``in``): at most len(short) + best searches, no n·m table.
     """
-    if not a or not b:
-        return 0
-    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    best = 0
+    for i in range(len(short)):
+        while i + best < len(short) and short[i : i + best + 1] in long_:
+            best += 1
+    return best
 
 
 def overlap(gold: object, pred: object) -> float:
