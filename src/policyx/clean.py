@@ -57,7 +57,9 @@ class BoilerplateRules(RuleFile):
         check_ids_unique([*self.lines, *self.labels.items], self.FILE)
         self._drop = [(r.id, regex.compile(r.pattern)) for r in self.lines]
         self._by_name = {name: item for item in self.labels.items for name in item.names}
-        names = "|".join(sorted(map(regex.escape, self._by_name), key=len, reverse=True))
+        # labels are often spaced out to align a table (`标  题:`): allow spaces between characters
+        spaced = (" ?".join(map(regex.escape, name)) for name in sorted(self._by_name, key=len, reverse=True))
+        names = "|".join(spaced)
         # a label starts the line or follows white space, and is followed by a colon
         self._label_at = regex.compile(rf"(?:^|(?<=\s))({names})\s*:")
 
@@ -81,12 +83,12 @@ def _label_values(line: str, br: BoilerplateRules) -> dict[str, str] | None:
     for m, nxt in zip(found, [*found[1:], None], strict=True):
         raw = line[m.end() : nxt.start() if nxt else len(line)]
         cells = [c.strip() for c in raw.split("\t") if c.strip()]
-        values[m.group(1)] = cells[0] if cells else ""  # colspan copies repeat the value: take it once
+        values[m.group(1).replace(" ", "")] = cells[0] if cells else ""  # colspan copies repeat the value: take it once
     return values
 
 
 def _lone_label(line: str, br: BoilerplateRules) -> Label | None:
-    return br._by_name.get(line.rstrip(":").strip())
+    return br._by_name.get(line.rstrip(":").replace(" ", ""))
 
 
 def lift_labels(lines: list[str], br: BoilerplateRules) -> tuple[list[str], dict[str, str]]:
@@ -124,7 +126,7 @@ def lift_labels(lines: list[str], br: BoilerplateRules) -> tuple[list[str], dict
             fits = value and len(value) <= label.max_len and not _VALUE_STOP.search(value)
             if fits and _lone_label(value, br) is None and _label_values(value, br) is None:
                 drop.add(j)
-                keep(line.rstrip(":").strip(), value)
+                keep(line.rstrip(":").replace(" ", ""), value)
     return [line for i, line in enumerate(lines) if i not in drop], fields
 
 
