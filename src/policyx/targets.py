@@ -1,0 +1,351 @@
+"""Target or statistic: what each quantity of the text is, when it is due, and what it measures (SPEC 4, 5).
+
+Per paragraph: the time expressions (``policyx.periods``) give every quantity its year — the nearest one
+before it in the same paragraph, never from the next paragraph nor backwards, and a year inside brackets
+stays inside them. Cue words (``rules/cues.yaml``) decide target or statistic: an as-of date, a past
+year or a statistic cue earlier in the sentence make a statistic; background sections and proposals or
+replies describe the present unless a commitment cue says otherwise; everything else is a target.
+Records already present (the indicator tables' targets) are kept, and text inside tables is skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import regex
+from pydantic import PrivateAttr
+
+from policyx.indicators import indicator_key
+from policyx.locate import SectionIndex
+from policyx.models import Baseline, Document, DocWarning, Statistic, Target
+from policyx.periods import PeriodRules, TimeExpr, find_times
+from policyx.quantities import Mention, find_quantities
+from policyx.rules import Pattern, Rule, RuleFile, RuleModel, RuleSet, check_ids_unique
+
+
+class CueRule(Rule):
+    pattern: Pattern
+
+
+class SkipRule(CueRule):
+    #: ``sentence``: the cue anywhere earlier in the sentence; ``around``: the cue's match covers the number
+    scope: str = "sentence"
+
+
+class ConditionRule(RuleModel):
+    units: list[str]
+    after: Pattern
+
+
+class CueRules(RuleFile):
+    FILE = "cues.yaml"
+    statistic: list[CueRule]
+    target: list[CueRule]
+    skip: list[SkipRule]
+    condition: ConditionRule
+    background_section: Pattern
+    account_doc_types: list[str]
+    account_start: Pattern
+    account_start_chars: int
+    baseline: Pattern
+    clause_break: Pattern
+    sentence_break: Pattern
+    title_line_max: int
+    lead_trim: list[Pattern]
+    verb_trim: list[Pattern]
+    max_indicator: int
+    max_object: int
+
+    _stat: regex.Pattern[str] = PrivateAttr()
+    _target: regex.Pattern[str] = PrivateAttr()
+    _skip: list[tuple[SkipRule, regex.Pattern[str]]] = PrivateAttr()
+    _cond: regex.Pattern[str] = PrivateAttr()
+    _background: regex.Pattern[str] = PrivateAttr()
+    _account: regex.Pattern[str] = PrivateAttr()
+    _baseline: regex.Pattern[str] = PrivateAttr()
+    _clause: regex.Pattern[str] = PrivateAttr()
+    _sentence: regex.Pattern[str] = PrivateAttr()
+    _lead: list[regex.Pattern[str]] = PrivateAttr()
+    _verb: list[regex.Pattern[str]] = PrivateAttr()
+
+    def model_post_init(self, _ctx: object) -> None:
+        check_ids_unique([*self.statistic, *self.target, *self.skip], self.FILE)
+        self._stat = regex.compile("|".join(f"(?:{r.pattern})" for r in self.statistic))
+        self._target = regex.compile("|".join(f"(?:{r.pattern})" for r in self.target))
+        self._skip = [(r, regex.compile(r.pattern)) for r in self.skip]
+        self._cond = regex.compile(self.condition.after)
+        self._background = regex.compile(self.background_section)
+        self._account = regex.compile(self.account_start)
+        self._baseline = regex.compile(self.baseline)
+        self._clause = regex.compile(self.clause_break)
+        self._sentence = regex.compile(self.sentence_break)
+        self._lead = [regex.compile(p) for p in self.lead_trim]
+        self._verb = [regex.compile(p) for p in self.verb_trim]
+
+
+_OPEN, _CLOSE = "(（[【〔", ")）]】〕"
+_QUOTE_OPEN, _QUOTE_CLOSE = "“‘《", "”’》"
+
+
+def _depths(text: str, lo: int, hi: int, opens: str, closes: str) -> list[int]:
+    """Nesting depth at every offset of ``text[lo:hi]`` (an unclosed bracket closes at the paragraph end)."""
+    out, depth = [], 0
+    for ch in text[lo:hi]:
+        if ch in opens:
+            depth += 1
+        out.append(depth)
+        if ch in closes and depth:
+            depth -= 1
+    return out
+
+
+def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            yield pos, pos + len(line)
+        pos += len(line) + 1
+
+
+@dataclass(slots=True)
+class _Context:
+    rules: RuleSet
+    text: str
+    cues: CueRules
+    ref_year: int | None
+    account: bool
+    sections: SectionIndex
+    titles: dict[str, str]
+    skip: list[tuple[int, int]]
+
+
+def _reference_year(doc: Document) -> int | None:
+    """The document's own year: meta.issued_on, else the first full date in the text."""
+    if doc.meta.issued_on:
+        return int(doc.meta.issued_on[:4])
+    m = regex.search(r"((?:19|20)\d\d)(?:年\d{1,2}月\d{1,2}日|-\d{1,2}-\d{1,2})", doc.text)
+    return int(m.group(1)) if m else None
+
+
+def _skip_spans(doc: Document, cues: CueRules) -> list[tuple[int, int]]:
+    """Tables, records already made, heading lines and title-like lines: no text quantities there."""
+    spans = [t.span for t in doc.tables] + [r.span for r in (*doc.targets, *doc.statistics)]
+    for s in doc.sections:
+        end = doc.text.find(s.title, s.span[0], s.span[0] + len(s.title) + 16) if s.title else -1
+        spans.append((s.span[0], end + len(s.title) if end >= 0 else s.span[0] + len(s.number or "")))
+    for lo, hi in _paragraphs(doc.text):
+        line = doc.text[lo:hi]
+        if len(line.strip()) <= cues.title_line_max and not cues._clause.search(line.strip()):
+            spans.append((lo, hi))
+    return spans
+
+
+def _last(times: list[TimeExpr], pos: int, depth: list[int], lo: int, kinds: set[str]) -> TimeExpr | None:
+    """The nearest expression before ``pos`` of one of ``kinds`` that is not inside brackets closed since."""
+    here = depth[pos - lo] if pos - lo < len(depth) else 0
+    for t in reversed(times):
+        if t.end > pos or t.kind not in kinds:
+            continue
+        if depth[t.start - lo] > here:
+            continue  # (2020年每千人0.2个): a year in brackets does not govern what follows them
+        return t
+    return None
+
+
+def _trim(phrase: str, pats: list[regex.Pattern[str]]) -> tuple[str, bool]:
+    changed, any_change = True, False
+    while changed and phrase:
+        changed = False
+        for p in pats:
+            new = p.sub("", phrase, count=1).strip(" ,，、")
+            if new != phrase:
+                phrase, changed, any_change = new, True, True
+    return phrase, any_change
+
+
+@dataclass(slots=True)
+class _Found:
+    mention: Mention
+    kind: str  # target / statistic
+    year: int | None
+    as_of: str | None
+    recurring: bool
+    indicator: str
+    span: tuple[int, int]
+    baseline: Baseline | None
+    rule: str
+
+
+def _indicator(ctx: _Context, m: Mention, clause_lo: int, clause_hi: int, prev: str | None) -> tuple[str, int, int]:
+    """(indicator, quote start, quote end): the clause before the number, or the object after it."""
+    cues, text = ctx.cues, ctx.text
+    raw_prefix = text[clause_lo : m.start]
+    prefix, _ = _trim(raw_prefix.strip(), cues._lead)
+    prefix, verb = _trim(prefix, cues._verb)
+    prefix = prefix[-cues.max_indicator :]
+    obj = text[m.end : clause_hi].strip()
+    obj = obj.removeprefix("的")
+    obj = cues._baseline.sub("", obj) if obj.startswith(("(", "（")) else obj
+    obj = regex.sub(r"^[(（][^)）]*[)）]", "", obj) if obj.startswith(("(", "（")) else obj
+    obj = obj[: cues.max_object]
+    q_start = m.start
+    if prefix:
+        q_start = text.rfind(prefix, clause_lo, m.start) if prefix in text[clause_lo : m.start] else m.start
+        if not verb and obj:
+            return prefix + obj, q_start, min(clause_hi, m.end + text[m.end : clause_hi].find(obj) + len(obj))
+        return prefix, q_start, m.end
+    if obj:
+        return obj, m.start, min(clause_hi, m.end + text[m.end : clause_hi].find(obj) + len(obj))
+    return prev or text[m.num_start : m.unit_end], m.start, m.end
+
+
+def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
+    text, cues = ctx.text, ctx.cues
+    mentions = [m for m in find_quantities(text, ctx.rules, lo, hi) if not _in(m, ctx.skip)]
+    if not mentions:
+        return []
+    times = find_times(text, ctx.rules.get(PeriodRules), lo, hi)
+    brackets = _depths(text, lo, hi + 1, _OPEN, _CLOSE)
+    quotes = _depths(text, lo, hi + 1, _QUOTE_OPEN, _QUOTE_CLOSE)
+    out: list[_Found] = []
+    taken_until = lo
+    prev_indicator: str | None = None
+    for m in mentions:
+        if m.num_start < taken_until or quotes[m.num_start - lo]:
+            continue  # inside a baseline bracket already read, or a name in quotes (“十五分钟”养老服务圈)
+        sent_lo = _back(text, cues._sentence, lo, m.start)
+        clause_lo = max(_back(text, cues._clause, lo, m.start), taken_until)
+        clause_hi = _forward(text, cues._clause, m.end, hi)
+        before = text[sent_lo : m.start]
+        if _skipped(ctx, m, sent_lo, hi):
+            continue
+        if m.unit in cues.condition.units and cues._cond.match(text, m.unit_end):
+            continue  # 3万人以下的住宅区: a condition, not a quantity committed to
+        baseline = None
+        bm = cues._baseline.match(text, m.end)
+        if bm:
+            value = float(bm.group("num"))
+            baseline = Baseline(value=value, year=int(bm.group("y")))
+            taken_until = bm.end()
+        governing = _last(times, m.start, brackets, lo, {"to", "by", "as_of", "bare", "period"})
+        recurring = _last(times, m.start, brackets, lo, {"recurring"})
+        is_recurring = recurring is not None and recurring.start >= sent_lo
+        kind, year, as_of, rule = _decide(ctx, m, governing, before, sent_lo)
+        indicator, q_lo, q_hi = _indicator(ctx, m, clause_lo, clause_hi, prev_indicator)
+        prev_indicator = indicator
+        out.append(_Found(m, kind, year, as_of, is_recurring, indicator, (q_lo, q_hi), baseline, rule))
+    return out
+
+
+def _decide(
+    ctx: _Context, m: Mention, t: TimeExpr | None, before: str, sent_lo: int
+) -> tuple[str, int | None, str | None, str]:
+    """(target|statistic, year, as_of, rule id) of one quantity."""
+    cues = ctx.cues
+    past = t is not None and ctx.ref_year is not None and t.kind in {"bare", "period"} and t.year < ctx.ref_year
+    if t is not None and (t.kind == "as_of" or past):
+        return "statistic", None, _as_of(t), f"statistic.{t.kind}"
+    # a statistic cue earlier in the sentence, and no target year after it
+    hits = list(cues._stat.finditer(before))
+    sm = hits[-1] if hits else None
+    if sm is not None and not (t is not None and t.start >= sent_lo + sm.end() and t.kind in {"to", "by"}):
+        return "statistic", None, _as_of(t) if t is not None and t.kind != "to" else None, "statistic.cue"
+    committed = bool(cues._target.search(before)) or (t is not None and t.kind in {"to", "by"})
+    section = ctx.sections.at(m.start)
+    background = section is not None and bool(cues._background.search(ctx.titles.get(section, "")))
+    if (ctx.account or background) and not committed:
+        return "statistic", None, _as_of(t) if t is not None else None, "statistic.account"
+    year = t.year if t is not None and t.kind in {"to", "by", "bare", "period"} else None
+    return "target", year, None, f"target.{t.kind}" if t is not None else "target.text"
+
+
+def _as_of(t: TimeExpr | None) -> str | None:
+    if t is None or t.year is None:
+        return None
+    return f"{t.year:04d}-{t.month:02d}" if t.month and t.kind != "period" else f"{t.year:04d}"
+
+
+def _back(text: str, pat: regex.Pattern[str], lo: int, pos: int) -> int:
+    """Just after the last break before ``pos`` (or ``lo``)."""
+    last = lo
+    for m in pat.finditer(text, lo, pos):
+        last = m.end()
+    return last
+
+
+def _forward(text: str, pat: regex.Pattern[str], pos: int, hi: int) -> int:
+    m = pat.search(text, pos, hi)
+    return m.start() if m else hi
+
+
+def _in(m: Mention, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= m.num_start < b for a, b in spans)
+
+
+def _skipped(ctx: _Context, m: Mention, sent_lo: int, hi: int) -> bool:
+    for r, pat in ctx.cues._skip:
+        if r.scope == "around":
+            if any(x.start() <= m.num_start < x.end() for x in pat.finditer(ctx.text, sent_lo, hi)):
+                return True
+        elif pat.search(ctx.text, sent_lo, m.start):
+            return True
+    return False
+
+
+def _is_account(doc: Document, cues: CueRules) -> bool:
+    """A proposal, a reply or news describes the present: meta says so, or the opening words do."""
+    if doc.meta.doc_type is not None:
+        return doc.meta.doc_type in cues.account_doc_types
+    return bool(cues._account.search(doc.text[: cues.account_start_chars]))
+
+
+def classify_quantities(doc: Document, rules: RuleSet) -> Document:
+    """The extract_quantities stage: text targets and statistics next to the tables' ones, ids renumbered."""
+    cues = rules.get(CueRules)
+    ctx = _Context(
+        rules=rules,
+        text=doc.text,
+        cues=cues,
+        ref_year=_reference_year(doc),
+        account=_is_account(doc, cues),
+        sections=SectionIndex(doc.sections),
+        titles={s.id: s.title for s in doc.sections},
+        skip=_skip_spans(doc, cues),
+    )
+    targets, statistics = list(doc.targets), list(doc.statistics)
+    warnings = list(doc.warnings)
+    for lo, hi in _paragraphs(doc.text):
+        for f in _classify(ctx, lo, hi):
+            m = f.mention
+            common = {
+                "id": "",
+                "section": ctx.sections.at(f.span[0]),
+                "span": f.span,
+                "quote": doc.text[f.span[0] : f.span[1]],
+                "rule": f"{f.rule}/{m.rule}",
+                "indicator": f.indicator,
+                "value": m.value,
+                "value_max": m.value_max,
+                "unit": m.unit,
+                "comparator": m.comparator,
+            }
+            if f.kind == "target":
+                targets.append(
+                    Target(**common, year=f.year, recurring="annual" if f.recurring else None, baseline=f.baseline)
+                )
+            else:
+                statistics.append(Statistic(**common, as_of=f.as_of))
+            if m.unit == "%" and max(m.value, m.value_max or 0) > 100:
+                warnings.append(DocWarning(code="percent_over_100", message=f"{m.value}% is over 100", span=f.span))
+    targets.sort(key=lambda r: r.span)
+    statistics.sort(key=lambda r: r.span)
+    targets = [
+        t.model_copy(update={"id": f"t{i}", "indicator_key": t.indicator_key or indicator_key(t.indicator, rules)})
+        for i, t in enumerate(targets, 1)
+    ]
+    statistics = [
+        s.model_copy(update={"id": f"st{i}", "indicator_key": s.indicator_key or indicator_key(s.indicator, rules)})
+        for i, s in enumerate(statistics, 1)
+    ]
+    return doc.model_copy(update={"targets": targets, "statistics": statistics, "warnings": warnings})
