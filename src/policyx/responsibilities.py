@@ -106,20 +106,22 @@ class _Found:
     at: int  # offset whose innermost section is the record's section
 
 
-def _fields(body: str, rr: ResponsibilityRules, dr: DepartmentRules) -> tuple[list[str], list[str]]:
-    """Units and leads of a run of ``label:value`` fields."""
+def _fields(body: str, rr: ResponsibilityRules, dr: DepartmentRules) -> tuple[list[str], list[str], bool]:
+    """Units and leads of a run of ``label:value`` fields, and whether every value was a unit list."""
     units: list[str] = []
     lead: list[str] = []
+    valid = True
     labels = list(rr._field_label.finditer(body))
     for k, m in enumerate(labels):
         end = labels[k + 1].start() if k + 1 < len(labels) else len(body)
         parsed = parse_units(body[m.end() : end], rr._syntax, dr)
+        valid = valid and parsed.valid
         fr = rr.field_of(m)
         for u in parsed.units:
             units.append(u.name)
             if fr.lead or u.lead:
                 lead.append(u.name)
-    return units, lead
+    return units, lead, valid
 
 
 def _matching_close(text: str, i: int, rr: ResponsibilityRules) -> int | None:
@@ -153,7 +155,7 @@ def find_tags(text: str, rr: ResponsibilityRules, dr: DepartmentRules) -> tuple[
                 )
             )
             continue
-        units, lead = _fields(text[m.end() : close], rr, dr)
+        units, lead, _ = _fields(text[m.end() : close], rr, dr)
         if units:
             found.append(_Found(m.start(), close + 1, units, lead, rr.forms.tag.id, m.start()))
     return found, warnings
@@ -174,9 +176,8 @@ def find_fields(text: str, rr: ResponsibilityRules, dr: DepartmentRules, taken: 
         end = len(text) if end < 0 else end
         line = text[start:end]
         stripped = line.rstrip(rr.trim)
-        units, lead = _fields(stripped, rr, dr)
-        check = [parse_units(text[lm.end() : end], rr._syntax, dr) for lm in rr._field_label.finditer(stripped)]
-        if units and all(c.valid for c in check):
+        units, lead, valid = _fields(stripped, rr, dr)
+        if units and valid:
             found.append(_Found(start, start + len(stripped), units, lead, rr.forms.field.id, start))
     return found
 
