@@ -83,8 +83,11 @@ def _entry(doc: Document, t: Target, key: str | None) -> Entry:
 
 
 class Aligner:
-    def __init__(self, rules: RuleSet) -> None:
+    """``taxonomy=False`` ignores indicator keys and aligns by phrases alone (to measure the phrase matcher)."""
+
+    def __init__(self, rules: RuleSet, *, taxonomy: bool = True) -> None:
         self.rules = rules
+        self.taxonomy = taxonomy
         self.cfg = rules.get(DiffRules)
         self.matcher = PhraseMatcher(rules)
         self._scores: dict[tuple[str, str], Score] = {}
@@ -123,7 +126,7 @@ class Aligner:
         out = []
         for col, (_, doc) in enumerate(docs):
             for order, t in enumerate(doc.targets):
-                key = t.indicator_key or indicator_key(t.indicator, self.rules)
+                key = (t.indicator_key or indicator_key(t.indicator, self.rules)) if self.taxonomy else None
                 out.append(_Item(col, order, t, key, canonical_unit(t.unit, self.cfg)))
         return out
 

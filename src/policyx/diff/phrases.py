@@ -26,7 +26,8 @@ class Phrase:
 
     raw: str
     norm: str
-    words: frozenset[str]
+    words: frozenset[str]  # domain-term grain (fine)
+    names: frozenset[str]  # known indicator names and aliases found whole (coarse grain), not already words
     bigrams: frozenset[str]
 
 
@@ -63,17 +64,19 @@ class PhraseMatcher:
             self._tokenizer = _tokenizers(self.rules)
         return self._tokenizer
 
+    def _vocabulary(self) -> frozenset[str]:
+        return _vocabulary(self.rules)
+
     def phrase(self, raw: str) -> Phrase:
         found = self._cache.get(raw)
         if found is None:
             norm = self.cfg.normalise(raw)
             fine, coarse = self._jieba()
-            # two grains: domain terms (护理型床位) and whole known indicator names; a phrase has both
-            cut = [*fine.lcut(norm, HMM=False), *coarse.lcut(norm, HMM=False)]
             stop = set(self.cfg.stop_words)
-            words = frozenset(w for w in (c.strip() for c in cut) if w and w not in stop)
+            words = frozenset(w for w in (c.strip() for c in fine.lcut(norm, HMM=False)) if w and w not in stop)
+            names = frozenset(w for w in coarse.lcut(norm, HMM=False) if w in self._vocabulary() and w not in words)
             bigrams = frozenset(norm[i : i + 2] for i in range(len(norm) - 1)) or frozenset({norm})
-            found = self._cache[raw] = Phrase(raw, norm, words, bigrams)
+            found = self._cache[raw] = Phrase(raw, norm, words, names, bigrams)
         return found
 
     def weight(self, word: str) -> float:
@@ -84,9 +87,12 @@ class PhraseMatcher:
         shared = pa.words & pb.words
         if pa.norm == pb.norm:
             return Score(1.0, 1.0, 1.0, tuple(sorted(shared)), reason="same phrase after normalising")
-        wa = sum(self.weight(w) for w in pa.words)
-        wb = sum(self.weight(w) for w in pb.words)
-        ws = sum(self.weight(w) for w in shared)
+        # a known name both phrases contain whole counts once more; one only one side has counts for nothing
+        names = pa.names & pb.names
+        wa = sum(self.weight(w) for w in pa.words) + len(names)
+        wb = sum(self.weight(w) for w in pb.words) + len(names)
+        ws = sum(self.weight(w) for w in shared) + len(names)
+        shared |= names
         words = 2 * ws / (wa + wb) if wa + wb else 0.0
         chars = 2 * len(pa.bigrams & pb.bigrams) / (len(pa.bigrams) + len(pb.bigrams))
         sim = self.cfg.similarity
@@ -113,6 +119,13 @@ class PhraseMatcher:
 
 
 @lru_cache(maxsize=4)
+def _vocabulary(rules: RuleSet) -> frozenset[str]:
+    """Every indicator name and alias of indicators.yaml, normalised as phrases are."""
+    cfg = rules.get(DiffRules)
+    return frozenset(cfg.normalise(t) for _key, name, aliases in indicator_terms(rules) for t in (name, *aliases))
+
+
+@lru_cache(maxsize=4)
 def _tokenizers(rules: RuleSet) -> tuple[jieba.Tokenizer, jieba.Tokenizer]:
     """Two private jieba Tokenizers, built once per RuleSet: ``fine`` knows the domain ``terms`` of
     diff.yaml; ``coarse`` also knows every indicator name and alias of indicators.yaml as one word."""
@@ -128,8 +141,7 @@ def _tokenizers(rules: RuleSet) -> tuple[jieba.Tokenizer, jieba.Tokenizer]:
     # Tokenizer reads when it cuts
     coarse = jieba.Tokenizer()
     coarse.FREQ, coarse.total, coarse.initialized = dict(fine.FREQ), fine.total, True
-    vocabulary = (cfg.normalise(t) for _key, name, aliases in indicator_terms(rules) for t in (name, *aliases))
-    for word in dict.fromkeys(vocabulary):
+    for word in sorted(_vocabulary(rules)):
         if word:
             coarse.add_word(word)
     return fine, coarse

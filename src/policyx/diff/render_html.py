@@ -113,8 +113,7 @@ def _table(table: DiffTable) -> str:
             cells = "".join(_cell(row.cells[c.label]) for c in table.columns)
             key = f' data-key="{escape(row.indicator_key)}"' if row.indicator_key else ""
             out.append(
-                f"<tr{key}><td>{escape(row.indicator)}</td>"
-                f'<td class="cov">{coverage_text(row, n)}</td>{cells}</tr>'
+                f'<tr{key}><td>{escape(row.indicator)}</td><td class="cov">{coverage_text(row, n)}</td>{cells}</tr>'
             )
     out.append("</tbody></table>")
     return "".join(out)
@@ -149,4 +148,3 @@ def html_report(table: DiffTable) -> str:
         + f"<h2>对比表 Table</h2>{_table(table)}"
         "</body></html>\n"
     )
-
