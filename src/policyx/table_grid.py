@@ -131,7 +131,8 @@ def _merge_run(cells: list[Cell], i: int, j: int, tr: TableRules) -> list[Cell]:
 def _fit(cells: list[Cell], n: int, tr: TableRules, profiles: list[_Profile] | None = None) -> list[Cell] | None:
     """Merge the lines of one row into at most ``n`` cells; None when they cannot be merged that far.
 
-    With ``profiles`` (what each column usually holds), the merge that best fits the columns wins.
+    The shortest pair of neighbours merges first (broken words are short); between equals, the merge that
+    best fits ``profiles`` (what each column usually holds) wins.
     """
     cells = list(cells)
     i = 1
@@ -155,7 +156,7 @@ def _fit(cells: list[Cell], n: int, tr: TableRules, profiles: list[_Profile] | N
                 continue
             after = _merge_run(cells, i - 1, i + 1, tr)
             fit = _row_cost(after, profiles, tr) if profiles and len(after) <= n else 0.0
-            options.append((fit, len(a.text) + len(b.text), i))
+            options.append((len(a.text) + len(b.text), fit, i))
         if not options:
             return None
         _, _, i = min(options)
@@ -256,9 +257,13 @@ def _find_rows(lines: list[Line], k: int, n_after: int, tr: TableRules, stops: s
                 p = later if later is not None else p
             seqs.append(p)
         p += 1
-    # the last row runs to the table's end, but no longer than the longest row before it
-    longest = max((b - a for a, b in pairwise(seqs)), default=n_after + 1)
-    end = min(p, seqs[-1] + longest)
+    # the last row takes its cells, then only lines that continue a cell (one more unit, a broken word)
+    end = seqs[-1] + 1
+    while end < p:
+        s = squeeze(lines[end].text)
+        if end - seqs[-1] > n_after and not (tr.match("unit_line", s) or tr.match("fragment_tail", s)):
+            break
+        end += 1
     return seqs, end
 
 
@@ -283,6 +288,8 @@ def _flat_at(lines: list[Line], i: int, tr: TableRules, stops: set[int]) -> tupl
         n_head = 0  # the first row's category cell follows the header words
         while n_head < len(head) and tr.match("header_vocab", head[n_head]):
             n_head += 1
+    if n_head == len(head):
+        lead_n = 0  # no category cell before the first number: the short line above 序号 was a title
     if n_head == 0 or not any(tr.match("header_vocab", h) for h in head[:n_head]):
         return None, i + 1
     first_lead = lines[i + 1 + n_head : k]

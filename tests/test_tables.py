@@ -1,0 +1,310 @@
+"""Tables (SPEC 9): the real flattened tables of 001, the same rows rendered with TABs, and texts with no table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policyx.models import Document, Source
+from policyx.rules import RuleSet
+from policyx.sections import split_sections
+from policyx.table_grid import reconstruct
+from policyx.table_rules import TableRules
+from policyx.tables import extract_tables
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+GOLD = ROOT / "tests" / "gold"
+DOC_001 = "001_1add88e18a025895"
+
+
+def _doc(text: str, name: str = "t") -> Document:
+    return Document(
+        doc_id=name, source=Source(path=f"{name}.txt", sha256="", encoding="utf-8", format="text"), text=text
+    )
+
+
+def _run(text: str, rules: RuleSet) -> Document:
+    return extract_tables(split_sections(_doc(text), rules), rules)
+
+
+@pytest.fixture(scope="module")
+def doc001(rules: RuleSet) -> Document:
+    return _run((CORPUS / f"{DOC_001}.txt").read_text(encoding="utf-8"), rules)
+
+
+# --- the indicator table of 001 ----------------------------------------------------------------------------
+
+
+def test_indicator_table_header_joined_and_35_rows(doc001: Document) -> None:
+    table = doc001.tables[0]
+    assert table.kind == "indicator"
+    assert table.header == ["分类", "序号", "指标", "2020年期初值", "2025年目标值", "指标属性"]
+    assert [row[1] for row in table.rows] == [str(n) for n in range(1, 36)]
+    assert all(len(row) == 6 for row in table.rows)
+    # the block runs from the header to the last cell, nothing more
+    assert table.quote.startswith("分类") and table.quote.endswith("预期性")
+    assert "三、重点任务" not in table.quote
+    assert len(table.row_spans) == 35
+
+
+@pytest.mark.parametrize(
+    ("seq", "category"),
+    [(1, "居家社区养老"), (8, "居家社区养老"), (9, "机构养老"), (17, "队伍建设"), (18, "养老事业"), (35, "托育服务")],
+)
+def test_merged_category_repeated(doc001: Document, seq: int, category: str) -> None:
+    assert doc001.tables[0].rows[seq - 1][0] == category
+
+
+@pytest.mark.parametrize(
+    ("seq", "indicator", "value", "unit", "comparator", "baseline", "binding"),
+    [
+        (1, "城乡基本养老保险参保缴费率", 90, "%", ">=", None, "expected"),
+        (2, "老年人接受居家上门服务覆盖率", 18, "%", "=", 10.76, "binding"),
+        (4, "新增居家适老化改造户数(含社会老年人家庭)", 10000, "户", "=", 3800, "binding"),
+        (7, "新建、改建颐养社区比例", 100, "%", "=", None, "expected"),
+        (9, "每千名老人拥有各类养老床位数(按户籍人口测算)", 40, "张", ">=", None, "binding"),
+        (16, "新增通过职业等级认定的养老护理员数", 5000, "人", "=", None, "expected"),
+        (23, "三级老年医院", 1, "家", "=", None, "binding"),
+        (29, "社区托育服务设施覆盖率", 60, "%", ">", None, "binding"),
+        (31, "婴幼儿早期发展指导覆盖率(家长学校或家庭教育指导站点、社区覆盖率)", 100, "%", "=", None, "expected"),
+        (33, "适龄儿童免疫规划疫苗接种率", 95, "%", ">=", 95, "binding"),
+    ],
+)
+def test_indicator_rows_become_targets(
+    doc001: Document,
+    seq: int,
+    indicator: str,
+    value: float,
+    unit: str,
+    comparator: str,
+    baseline: float | None,
+    binding: str,
+) -> None:
+    t = next(t for t in doc001.targets if t.id == f"t-tab1-{seq}")
+    assert (t.indicator, t.value, t.unit, t.comparator, t.year, t.binding) == (
+        indicator,
+        value,
+        unit,
+        comparator,
+        2025,
+        binding,
+    )
+    assert (t.baseline.value if t.baseline else None) == baseline
+    if t.baseline:
+        assert t.baseline.year == 2020
+    assert t.quote == doc001.text[t.span[0] : t.span[1]]
+    assert t.quote.startswith(indicator) and t.rule == "table.indicator_target"
+    assert t.indicator_key is None
+
+
+def test_every_gold_table_target_matches(doc001: Document) -> None:
+    """Each gold target quoted from an indicator cell comes out with the gold value, unit and attributes."""
+    gold = yaml.safe_load((GOLD / f"{DOC_001}.yaml").read_text(encoding="utf-8"))["targets"]
+    cells = [g for g in gold if g.get("binding")]  # the table rows are the targets with 约束性/预期性
+    assert len(cells) == 35
+    by_quote = {t.quote: t for t in doc001.targets}
+    for g in cells:
+        t = by_quote[g["quote"]]
+        assert (t.value, t.unit, t.comparator, t.year, t.binding) == pytest.approx(
+            (g["value"], g["unit"], g["comparator"], g["year"], g["binding"])
+        ), g["quote"]
+        want = g.get("baseline")
+        assert (t.baseline.model_dump() if t.baseline else None) == want, g["quote"]
+
+
+def test_numeric_baselines_become_statistics(doc001: Document) -> None:
+    stats = {s.indicator: s for s in doc001.statistics}
+    # 12 rows give a number in 2020年期初值; `-` and `城镇社区95行政村90` give none
+    assert len(stats) == 12
+    s = stats["护理型床位数占养老机构床位总数比例"]
+    assert (s.value, s.unit, s.as_of, s.rule) == (67.8, "%", "2020", "table.indicator_baseline")
+    assert "婴幼儿早期发展指导覆盖率(家长学校或家庭教育指导站点、社区覆盖率)" not in stats
+
+
+def test_ids_unique_and_records_located(doc001: Document) -> None:
+    ids = [r.id for r in (*doc001.targets, *doc001.statistics, *doc001.tables)]
+    assert len(ids) == len(set(ids))
+    for t in doc001.tables:
+        assert t.quote == doc001.text[t.span[0] : t.span[1]]
+        assert t.section is not None
+        for a, b in t.row_spans:
+            assert t.span[0] <= a < b <= t.span[1]
+
+
+# --- the annex tables of 001 -------------------------------------------------------------------------------
+
+
+def test_annex_task_table(doc001: Document) -> None:
+    table = doc001.tables[1]
+    assert table.kind == "tasks"
+    assert table.header == ["序号", "重点任务", "责任单位"]
+    assert len(table.rows) == 29
+    assert (
+        table.rows[0][2] == "市自规局牵头,市住建局、市民政局、市卫健委、市发改委、市妇联参与。各县(市、区)、功能区负责"
+    )
+    assert table.rows[16][1:] == [
+        "加快高端人才引进和培养",
+        "市人才办牵头,市人社局、市民政局、市卫健委参与。各县(市、区)、功能区负责",
+    ]
+    # each row's cells are inside the row's span
+    for row, (a, b) in zip(table.rows, table.row_spans, strict=True):
+        assert row[2] in doc001.text[a:b]
+    assert "附件2" not in table.quote
+
+
+@pytest.mark.parametrize(
+    ("table_no", "kind", "header", "rows"),
+    [
+        (
+            3,
+            "other",
+            [
+                "序号",
+                "项目名称",
+                "项目类型",
+                "建设期限",
+                "建设地点",
+                "建设内容和规模",
+                "总投资(万元)",
+                "申请中央预算内投资(万元)",
+            ],
+            22,
+        ),
+        (4, "other", ["平台", "序号", "平台名称", "具体平台(地块)"], 7),
+        (5, "tasks", ["序号", "类别", "产业名称", "重点工作举措", "发展目标", "责任单位"], 3),
+        (6, "tasks", ["序号", "改革名称", "重点工作举措和内容", "预期目标", "责任单位"], 3),
+        (7, "tasks", ["序号", "政策名称", "重点工作举措和内容", "预期目标", "责任单位"], 16),
+        (8, "tasks", ["序号", "类别", "要素名称", "“十四五”保障举措", "预期目标", "责任单位"], 10),
+        (9, "tasks", ["序号", "试点名称", "主要试点措施", "预期目标", "责任单位"], 3),
+    ],
+)
+def test_other_annex_tables(doc001: Document, table_no: int, kind: str, header: list[str], rows: int) -> None:
+    table = doc001.tables[table_no - 1]
+    assert (table.kind, table.header, len(table.rows)) == (kind, header, rows)
+    assert all(len(r) == len(header) for r in table.rows)
+
+
+@pytest.mark.parametrize(
+    ("table_no", "row", "cells"),
+    [
+        # a cell split over two lines (蜀冈-瘦西湖 / 风景名胜区) is one cell
+        (3, 4, ["4", "扬州人行培训中心养老改造项目", "普惠养老", "2021-2024", "蜀冈-瘦西湖风景名胜区"]),
+        (4, 3, ["养老", "3", "仪征月塘镇健康服务产业集聚区", "仪征市"]),
+        # a word broken by a narrow column (家政 / 服务业) and units printed one per line
+        (5, 2, ["2", "服务业", "家政服务业"]),
+        (6, 3, ["3", "推动培训疗养资源转型发展"]),
+    ],
+)
+def test_annex_cells(doc001: Document, table_no: int, row: int, cells: list[str]) -> None:
+    assert doc001.tables[table_no - 1].rows[row - 1][: len(cells)] == cells
+
+
+def test_units_printed_one_per_line_stay_one_cell(doc001: Document) -> None:
+    reform = doc001.tables[5]
+    assert reform.rows[2][-1] == "市发改委\n市民政局\n市国资委\n市机关事务管理局"
+    industry = doc001.tables[4]
+    assert industry.rows[0][-1].split("\n")[-1] == "市文广旅局"
+
+
+def test_rowspan_cells_taken_from_the_row_above(doc001: Document) -> None:
+    policy = doc001.tables[6]
+    # row 2 prints only its measure: its policy name, target and units are the merged cells of row 1
+    assert policy.rows[1][1] == "土地规划"
+    assert policy.rows[1][2].startswith("供地计划中单列养老托育设施用地指标")
+    assert policy.rows[1][3] == policy.rows[0][3]
+
+
+# --- TAB-rendered tables -------------------------------------------------------------------------------------
+
+TAB_TABLE = (
+    "(三)具体指标\n"
+    "分类\t序号\t指标\t2020年期初值\t2025年\t指标属性\n"
+    "分类\t序号\t指标\t2020年期初值\t目标值\t指标属性\n"
+    "居家社区养老\t1\t城乡基本养老保险参保缴费率(%)\t-\t≥90\t预期性\n"
+    "居家社区养老\t2\t老年人接受居家上门服务覆盖率(%)\t10.76\t18\t约束性\n"
+    "居家社区养老\t4\t新增居家适老化改造户数(含社会老年人家庭)(万户)\t0.38\t1\t约束性\n"
+    "托育服务\t29\t社区托育服务设施覆盖率(%)\t-\t>60\t约束性\n"
+    "三、重点任务\n"
+)
+
+
+def test_tab_table_reads_like_the_flattened_one(rules: RuleSet, doc001: Document) -> None:
+    doc = _run(TAB_TABLE, rules)
+    (table,) = doc.tables
+    assert table.rule == "table.tab_rows" and table.kind == "indicator"
+    assert table.header == ["分类", "序号", "指标", "2020年期初值", "2025年目标值", "指标属性"]
+    assert table.rows[0] == ["居家社区养老", "1", "城乡基本养老保险参保缴费率(%)", "-", "≥90", "预期性"]
+    assert doc.text[table.span[0] : table.span[1]].startswith("分类\t序号")
+    flat = {t.quote: t for t in doc001.targets}
+    assert len(doc.targets) == 4
+    for t in doc.targets:
+        f = flat[t.quote]
+        assert (t.indicator, t.value, t.unit, t.comparator, t.year, t.baseline, t.binding) == (
+            f.indicator,
+            f.value,
+            f.unit,
+            f.comparator,
+            f.year,
+            f.baseline,
+            f.binding,
+        )
+        assert t.quote == doc.text[t.span[0] : t.span[1]]
+
+
+def test_tab_task_table_row_spans(rules: RuleSet) -> None:
+    text = (
+        "附件1\n重点任务分工\n"
+        "序号\t重点任务\t责任单位\n"
+        "1\t加快高端人才引进和培养\t市人才办牵头,市人社局、市民政局、市卫健委参与\n"
+        "2\t支持养老机构开展医疗服务\t市民政局、市卫健委、市医保局按职责分工负责\n"
+    )
+    (table,) = _run(text, rules).tables
+    assert table.kind == "tasks"
+    assert [text[a:b].split("\t")[0] for a, b in table.row_spans] == ["1", "2"]
+
+
+# --- no table ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["000_d432b4ee5b26c821", "002_9d4a3fb048275dd4", "003_315a05f325274fd6", "004_43f383356c749ae5"]
+)
+def test_documents_without_tables_yield_none(rules: RuleSet, name: str) -> None:
+    doc = _run((CORPUS / f"{name}.txt").read_text(encoding="utf-8"), rules)
+    assert doc.tables == [] and doc.targets == [] and doc.statistics == []
+    assert not [w for w in doc.warnings if w.code == "table_unreconstructed"]
+
+
+def test_header_without_rows_warns(rules: RuleSet) -> None:
+    text = "主要指标\n序号\n指标\n目标值\n1\n托位数(个)\n100\n三、重点任务\n"
+    doc = _run(text, rules)
+    assert doc.tables == []
+    (w,) = [w for w in doc.warnings if w.code == "table_unreconstructed"]
+    assert w.span is not None and doc.text[w.span[0] : w.span[1]].startswith("序号")
+
+
+# --- property: both renderings of one grid read back the same cells -------------------------------------------
+
+_cell = st.text(alphabet="养老托育服务机构覆盖率床位张个", min_size=3, max_size=12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(_cell, st.integers(0, 999), st.integers(1, 999)), min_size=2, max_size=8))
+def test_flattened_and_tab_forms_agree(rules: RuleSet, rows: list[tuple[str, int, int]]) -> None:
+    tr = rules.get(TableRules)
+    header = ["序号", "指标", "2020年期初值", "2025年目标值"]
+    body = [[str(i), f"{name}(%)", str(base), str(goal)] for i, (name, base, goal) in enumerate(rows, 1)]
+    flat = "\n\n".join([*header, *(c for r in body for c in r)]) + "\n"
+    tab = "\n".join("\t".join(r) for r in [header, *body]) + "\n"
+    (g_flat,), _ = reconstruct(flat, tr)
+    (g_tab,), _ = reconstruct(tab, tr)
+    assert g_flat.header == g_tab.header == header
+    assert [[c.text for c in r] for r in g_flat.rows] == [[c.text for c in r] for r in g_tab.rows] == body
+    for text, grid in ((flat, g_flat), (tab, g_tab)):
+        for row in grid.rows:
+            assert all(text[c.start : c.end] == c.text for c in row)
