@@ -116,7 +116,7 @@ class _Context:
     ref_year: int | None
     account: bool
     sections: SectionIndex
-    titles: dict[str, str]
+    titles: dict[str, str]  # section id → its title and every ancestor's, joined
     skip: list[tuple[int, int]]
 
 
@@ -134,6 +134,10 @@ def _skip_spans(doc: Document, cues: CueRules) -> list[tuple[int, int]]:
     for s in doc.sections:
         end = doc.text.find(s.title, s.span[0], s.span[0] + len(s.title) + 16) if s.title else -1
         spans.append((s.span[0], end + len(s.title) if end >= 0 else s.span[0] + len(s.number or "")))
+    title = (doc.meta.title or "").strip()
+    if title and title in doc.text:
+        at = doc.text.find(title)
+        spans.append((at, at + len(title)))
     for lo, hi in _paragraphs(doc.text):
         line = doc.text[lo:hi]
         if len(line.strip()) <= cues.title_line_max and not cues._clause.search(line.strip()):
@@ -243,18 +247,19 @@ def _decide(
 ) -> tuple[str, int | None, str | None, str]:
     """(target|statistic, year, as_of, rule id) of one quantity."""
     cues = ctx.cues
-    past = t is not None and ctx.ref_year is not None and t.kind in {"bare", "period"} and t.year < ctx.ref_year
-    if t is not None and (t.kind == "as_of" or past):
-        return "statistic", None, _as_of(t), f"statistic.{t.kind}"
-    # a statistic cue earlier in the sentence, and no target year after it
-    hits = list(cues._stat.finditer(before))
-    sm = hits[-1] if hits else None
-    if sm is not None and not (t is not None and t.start >= sent_lo + sm.end() and t.kind in {"to", "by"}):
-        return "statistic", None, _as_of(t) if t is not None and t.kind != "to" else None, "statistic.cue"
-    committed = bool(cues._target.search(before)) or (t is not None and t.kind in {"to", "by"})
     section = ctx.sections.at(m.start)
     background = section is not None and bool(cues._background.search(ctx.titles.get(section, "")))
-    if (ctx.account or background) and not committed:
+    past = t is not None and ctx.ref_year is not None and t.year is not None and t.year < ctx.ref_year
+    # 到2021年 in a background section tells what was reached, not what is due
+    if t is not None and (t.kind == "as_of" or (past and (t.kind in {"bare", "period"} or background))):
+        return "statistic", None, _as_of(t), f"statistic.{t.kind}"
+    stat = [x.end() for x in cues._stat.finditer(before)]
+    commit = [x.end() for x in cues._target.finditer(before)]
+    due = t is not None and t.kind in {"to", "by"}
+    # a statistic cue earlier in the sentence wins unless a commitment or a target year comes after it
+    if stat and not (commit and commit[-1] > stat[-1]) and not (due and t.start >= sent_lo + stat[-1]):
+        return "statistic", None, _as_of(t) if t is not None and t.kind != "to" else None, "statistic.cue"
+    if (ctx.account or background) and not (commit or due):
         return "statistic", None, _as_of(t) if t is not None else None, "statistic.account"
     year = t.year if t is not None and t.kind in {"to", "by", "bare", "period"} else None
     return "target", year, None, f"target.{t.kind}" if t is not None else "target.text"
@@ -293,6 +298,15 @@ def _skipped(ctx: _Context, m: Mention, sent_lo: int, hi: int) -> bool:
     return False
 
 
+def _lineage_titles(doc: Document) -> dict[str, str]:
+    by_id = {s.id: s for s in doc.sections}
+    out: dict[str, str] = {}
+    for s in doc.sections:
+        parent = out.get(s.parent, "") if s.parent in by_id else ""
+        out[s.id] = f"{parent}/{s.title}"
+    return out
+
+
 def _is_account(doc: Document, cues: CueRules) -> bool:
     """A proposal, a reply or news describes the present: meta says so, or the opening words do."""
     if doc.meta.doc_type is not None:
@@ -310,7 +324,7 @@ def classify_quantities(doc: Document, rules: RuleSet) -> Document:
         ref_year=_reference_year(doc),
         account=_is_account(doc, cues),
         sections=SectionIndex(doc.sections),
-        titles={s.id: s.title for s in doc.sections},
+        titles=_lineage_titles(doc),
         skip=_skip_spans(doc, cues),
     )
     targets, statistics = list(doc.targets), list(doc.statistics)
