@@ -21,6 +21,8 @@ _FULLWIDTH = (
     | {cp: None for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF)}  # zero-width marks carry nothing
 )
 # Chinese punctuation stays: the block above only maps U+FF01–U+FF5E, where `、。“”《》〔〕【】` do not live
+# scraped .txt files keep a few space entities as literal text; HTML pages had them decoded by the parser
+_SPACE_ENTITIES = regex.compile(r"&(?:nbsp|ensp|emsp|#160|#12288);?", regex.IGNORECASE)
 _SPACES = regex.compile(r" {2,}")
 _AROUND_TAB = regex.compile(r" *\t *")
 _BULLET = regex.compile(r"^[•·●▪■◆◇○]\s*")
@@ -66,7 +68,7 @@ class BoilerplateRules(RuleFile):
 
 def normalise(text: str) -> str:
     """Full-width folded, spaces collapsed (tabs kept: they separate table cells), lines stripped."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_FULLWIDTH)
+    text = _SPACE_ENTITIES.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n")).translate(_FULLWIDTH)
     lines = []
     for line in text.split("\n"):
         line = _AROUND_TAB.sub("\t", _SPACES.sub(" ", line)).strip(" ")
