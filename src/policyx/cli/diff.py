@@ -64,7 +64,7 @@ def diff(
 
         target = out if out is not None and fmt is Format.table else err
         for line in explain_lines(table):
-            target.print(line, markup=False)
+            target.print(line, markup=False, soft_wrap=True)
     if output is not None:
         err.print(f"wrote {output} ({len(table.rows)} rows, {len(docs)} documents)")
     if failed:
