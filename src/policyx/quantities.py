@@ -41,6 +41,7 @@ class QuantityRules(RuleFile):
     range_sep: Pattern
     range_number: Pattern
     idiom_after: Pattern
+    idioms: list[str] = []
     percent: list[UnitRule]
     units: list[str]
     unit_word: Pattern
@@ -68,7 +69,8 @@ class QuantityRules(RuleFile):
         parts = [f"(?P<p{i}>{r.pattern})" for i, r in enumerate(self.percent)]
         units = sorted(self.units, key=len, reverse=True)
         parts.append("(?P<u>" + "|".join(regex.escape(u) for u in units) + ")")
-        self._unit = regex.compile(r"\s?(?:" + "|".join(parts) + ")")
+        # a space may sit between number and unit (3385 人次), a line break may not (a table's number column)
+        self._unit = regex.compile(r"[ \t\u3000]?(?:" + "|".join(parts) + ")")
         self._unit_word = regex.compile(self.unit_word)
         self._fractions = [(r, regex.compile(r.pattern)) for r in self.fractions]
         self._prefix = [
@@ -187,8 +189,10 @@ def find_quantities(text: str, rules: RuleSet, lo: int = 0, hi: int | None = Non
         if unit is None or (value_max is not None and unit1 is not None and unit1[0] != unit[0]):
             continue
         name, unit_end, unit_rule = unit
-        if m.group("c") is not None and qr._idiom.match(text, unit_end):
-            continue  # 一家一策
+        if m.group("c") is not None and (
+            qr._idiom.match(text, unit_end) or any(text.startswith(w, m.start()) for w in qr.idioms)
+        ):
+            continue  # 一家一策, 一张网
         start, end, comparator, _ = _comparators(text, lo, m.start(), unit_end, qr)
         found.append(Mention(start, end, m.start(), unit_end, value, value_max, name, comparator, unit_rule))
     return sorted(found, key=lambda f: f.num_start)

@@ -52,6 +52,7 @@ class CueRules(RuleFile):
     clause_break: Pattern
     sentence_break: Pattern
     title_line_max: int
+    read_tables: list[str]
     lead_trim: list[Pattern]
     verb_trim: list[Pattern]
     max_indicator: int
@@ -130,7 +131,11 @@ def _reference_year(doc: Document) -> int | None:
 
 def _skip_spans(doc: Document, cues: CueRules) -> list[tuple[int, int]]:
     """Tables, records already made, heading lines and title-like lines: no text quantities there."""
-    spans = [t.span for t in doc.tables] + [r.span for r in (*doc.targets, *doc.statistics)]
+    # task tables carry commitments in their cells (完成1-2个公建民营养老机构改革); indicator tables are read
+    # by the tables stage and other tables (project lists) hold sizes, not targets
+    tables = [t.span for t in doc.tables if t.kind not in cues.read_tables]
+    spans = [*tables, *(r.span for r in (*doc.targets, *doc.statistics))]
+    inside = [t.span for t in doc.tables if t.kind in cues.read_tables]
     for s in doc.sections:
         end = doc.text.find(s.title, s.span[0], s.span[0] + len(s.title) + 16) if s.title else -1
         spans.append((s.span[0], end + len(s.title) if end >= 0 else s.span[0] + len(s.number or "")))
@@ -140,7 +145,8 @@ def _skip_spans(doc: Document, cues: CueRules) -> list[tuple[int, int]]:
         spans.append((at, at + len(title)))
     for lo, hi in _paragraphs(doc.text):
         line = doc.text[lo:hi]
-        if len(line.strip()) <= cues.title_line_max and not cues._clause.search(line.strip()):
+        in_table = any(a <= lo < b for a, b in inside)
+        if not in_table and len(line.strip()) <= cues.title_line_max and not cues._clause.search(line.strip()):
             spans.append((lo, hi))
     return spans
 
