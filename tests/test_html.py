@@ -1,0 +1,136 @@
+"""HTML: body container found by rule or fallback, chrome dropped, tables as TAB rows, header block as labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from frontstages import front
+from policyx.html import SiteRules, page_text
+from policyx.models import Document
+from policyx.rules import RuleSet
+
+from conftest import CORPUS, ROOT
+
+FIXTURE = ROOT / "tests" / "fixtures" / "gbk_page_000.html"
+PORTAL_CHROME = ["网站地图", "主办单位", "网站标识码", "备案号", "推荐使用", "分享到", "打印本页", "搜索", "首页"]
+
+
+def _lines(html: str, rules: RuleSet) -> list[str]:
+    return page_text(html, rules.get(SiteRules)).split("\n")
+
+
+@pytest.mark.parametrize(
+    ("table", "rows"),
+    [
+        (
+            "<tr><td>序号</td><td>指标</td></tr><tr><td>1</td><td>护理型床位占比(%)</td></tr>",
+            ["序号\t指标", "1\t护理型床位占比(%)"],
+        ),
+        # a category cell spanning two rows is repeated on both
+        (
+            '<tr><td rowspan="2">养老服务</td><td>每千名老人拥有养老床位数(张)</td><td>42</td></tr>'
+            "<tr><td>护理型床位占比(%)</td><td>55</td></tr>",
+            ["养老服务\t每千名老人拥有养老床位数(张)\t42", "养老服务\t护理型床位占比(%)\t55"],
+        ),
+        # a header cell spanning two columns is repeated in both
+        (
+            '<tr><th rowspan="2">指标</th><th colspan="2">数值</th></tr><tr><th>2020年</th><th>2025年</th></tr>',
+            ["指标\t数值\t数值", "指标\t2020年\t2025年"],
+        ),
+        # a cell with paragraphs inside stays on its row
+        (
+            "<tr><td><p>市自规局牵头,</p><p>市住建局参与。</p></td><td>2025年</td></tr>",
+            ["市自规局牵头, 市住建局参与。\t2025年"],
+        ),
+    ],
+)
+def test_tables_render_one_line_per_row(table: str, rows: list[str], rules: RuleSet) -> None:
+    html = f"<html><body><div class='TRS_Editor'><p>{'养老托育服务' * 10}</p><table>{table}</table></div></body></html>"
+    assert _lines(html, rules)[1:] == rows
+
+
+def test_layout_table_holding_a_table_renders_as_blocks(rules: RuleSet) -> None:
+    inner = "<table><tr><td>指标</td><td>目标值</td></tr></table>"
+    html = f"<html><body><table><tr><td><p>{'为贯彻落实国家战略' * 8}。</p>{inner}</td></tr></table></body></html>"
+    assert _lines(html, rules) == ["为贯彻落实国家战略" * 8 + "。", "指标\t目标值"]
+
+
+def test_fallback_picks_the_block_with_the_chinese_text(rules: RuleSet) -> None:
+    body = "".join(f"<p>第{i}段:为贯彻落实积极应对人口老龄化国家战略,统筹城乡养老托育发展。</p>" for i in range(5))
+    html = (
+        "<html><body><div class='top'><a>首页</a><a>政务公开</a><a>互动交流</a></div>"
+        f"<div class='wrap'><div class='left'><ul><li>通知公告</li><li>政策解读</li></ul></div>"
+        f"<div class='detail'>{body}</div></div><div class='foot'>版权所有:某市人民政府</div></body></html>"
+    )
+    lines = _lines(html, rules)
+    assert lines[0].startswith("第0段") and lines[-1].startswith("第4段") and len(lines) == 5
+
+
+def test_script_style_and_forms_never_reach_the_text(rules: RuleSet) -> None:
+    html = (
+        "<html><body><script>var a='首页';</script><style>p{}</style><form><input value='请输入关键字'>"
+        f"<button>搜索</button></form><div id='zoom'><p>{'统筹城乡养老托育发展' * 6}</p></div></body></html>"
+    )
+    assert _lines(html, rules) == ["统筹城乡养老托育发展" * 6]
+
+
+def test_gbk_fixture_gives_the_text_version_sections_and_meta(rules: RuleSet) -> None:
+    page = front(FIXTURE, rules)
+    text = front(CORPUS / "000_d432b4ee5b26c821.txt", rules)
+    assert page.source.encoding == "gb18030" and page.source.format == "html"
+    def outline(doc: Document) -> list[tuple[str | None, str, int]]:
+        return [(s.number, s.title, s.level) for s in doc.sections]
+
+    assert outline(page) == outline(text)
+    assert page.meta.model_dump(exclude={"fields"}) == text.meta.model_dump(exclude={"fields"})
+    assert page.meta.fields["索引号"] == "000000000/2022-00001"
+    assert page.meta.fields["标题"] == "泊头市“一老一小”整体解决方案"
+    for chrome in PORTAL_CHROME:
+        assert chrome not in page.text, chrome
+    assert "养老服务床位总量(张)\t1312\t1600" in page.text.split("\n")
+    assert "指标\t数值\t数值" in page.text.split("\n")
+
+
+# the three real pages of ../shared/html (never copied into the project)
+REAL_PAGES = {
+    "01_guangzhou_jiatingyisheng_shishifangan.html": {
+        "doc_number": "穗卫函〔2023〕1930号",
+        "issued_on": "2023-10-19",
+        "title": "关于推进广州市家庭医生签约服务高质量发展实施方案",
+        "first_sections": [("一", "主要目标"), ("二", "主要任务"), ("(一)", "扩大签约服务供给")],
+        "table_row": "序号\t工作事项\t主要内容\t牵头单位\t配合单位\t市卫健委内牵头处室\t市卫健委内配合处室",
+    },
+    "02_guangzhou_jujiashequyanglao_banfa.html": {
+        "doc_number": "穗府办规〔2022〕13号",
+        "issued_on": "2022-09-06",
+        "title": "广州市居家社区养老服务管理办法",
+        "first_sections": [("第一章", "总则"), ("第一条", "为了规范本市居家社区养老服务工作")],
+        "table_row": None,
+    },
+    "12_guangzhou_changqihuli_banfa.html": {
+        "doc_number": "穗医保规字〔2024〕1号",
+        "issued_on": "2024-01-03",
+        "title": "广州市长期护理保险试行办法",
+        "first_sections": [("第一章", "总则"), ("第一条", "为健全本市社会保障制度体系")],
+        "table_row": None,
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(REAL_PAGES))
+def test_real_pages(name: str, shared_html: Path, rules: RuleSet) -> None:
+    want = REAL_PAGES[name]
+    doc = front(shared_html / name, rules)
+    for chrome in [*PORTAL_CHROME, "浏览次数", "字体", "无障碍", "纠错", "索引号"]:
+        assert chrome not in doc.text, chrome
+    assert doc.meta.doc_number == want["doc_number"]
+    assert doc.meta.issued_on == want["issued_on"]
+    assert doc.meta.title == want["title"]
+    assert doc.meta.region == "广州市" and doc.meta.province == "广东省"
+    got = [(s.number, s.title) for s in doc.sections[: len(want["first_sections"])]]
+    for (number, title), (got_number, got_title) in zip(want["first_sections"], got, strict=True):
+        assert got_number == number and got_title.startswith(title)
+    if want["table_row"]:
+        assert want["table_row"] in doc.text.split("\n")
