@@ -268,6 +268,24 @@ def test_tab_task_table_row_spans(rules: RuleSet) -> None:
     assert [text[a:b].split("\t")[0] for a, b in table.row_spans] == ["1", "2"]
 
 
+def test_tab_caption_rows_split_two_tables(rules: RuleSet) -> None:
+    """html.py repeats a colspan title into every cell: it is a caption, and the next caption starts a new table."""
+    text = (
+        "附件1 监测指标\t附件1 监测指标\t附件1 监测指标\n"
+        "一级指标\t二级指标\t评价标准\n"
+        "签约数量指标\t1.签约服务覆盖率\t每年增加1-3个百分点。\n"
+        "签约数量指标\t2.签约有偿服务包的覆盖率\t较上一年增加。\n"
+        "附件2 任务分工表\t附件2 任务分工表\t附件2 任务分工表\t附件2 任务分工表\n"
+        "序号\t工作事项\t牵头单位\t配合单位\n"
+        "1\t有序扩大家庭医生来源。\t各区政府\t市卫生健康委\n"
+        "1\t有序扩大家庭医生来源。\t各区政府\t市卫生健康委、市人社局\n"
+    )
+    first, second = _run(text, rules).tables
+    assert (first.kind, first.header, len(first.rows)) == ("other", ["一级指标", "二级指标", "评价标准"], 2)
+    assert (second.kind, second.header[:3], len(second.rows)) == ("tasks", ["序号", "工作事项", "牵头单位"], 2)
+    assert "附件2" not in first.quote and "附件2" not in second.quote
+
+
 # --- no table ------------------------------------------------------------------------------------------------
 
 

@@ -354,6 +354,34 @@ def _tab_cells(line: Line) -> list[Cell]:
     return cells
 
 
+def _is_caption(line: Line) -> bool:
+    """A title row spanning the whole table (colspan repeated into every cell): not part of the grid."""
+    cells = {c.strip() for c in line.text.split("\t")} - {""}
+    return len(cells) == 1
+
+
+def _looks_like_header(line: Line, tr: TableRules) -> bool:
+    cells = [squeeze(c) for c in line.text.split("\t")]
+    return 2 * sum(1 for c in cells if c and tr.match("header_vocab", c)) >= len(cells)
+
+
+def _tab_blocks(run: list[Line], tr: TableRules) -> list[list[Line]]:
+    """Split a run of TAB lines into tables: a caption row, or a header row of another width, starts the next."""
+    blocks: list[list[Line]] = [[]]
+    width = -1
+    for line in run:
+        if _is_caption(line):
+            blocks.append([])
+            width = -1
+            continue
+        n = line.text.count("\t")
+        if blocks[-1] and n != width and _looks_like_header(line, tr):
+            blocks.append([])
+        width = n
+        blocks[-1].append(line)
+    return [b for b in blocks if b]
+
+
 def _tab_block(block: list[Line], tr: TableRules) -> Grid | Failure | None:
     grid = [_tab_cells(ln) for ln in block]
     width = max(len(r) for r in grid)
@@ -394,15 +422,14 @@ def reconstruct(text: str, tr: TableRules, stops: set[int] | None = None) -> tup
             j = i
             while j < len(lines) and "\t" in lines[j].text:
                 j += 1
-            found: Grid | Failure | None = _tab_block(lines[i:j], tr) if j - i >= 2 else None
+            found = [_tab_block(block, tr) for block in _tab_blocks(lines[i:j], tr) if len(block) >= 2]
             i = j
         elif tr.match("seq_header", squeeze(lines[i].text)):
-            found, i = _flat_at(lines, i, tr, stops)
+            one, i = _flat_at(lines, i, tr, stops)
+            found = [one]
         else:
-            found = None
+            found = []
             i += 1
-        if isinstance(found, Grid):
-            grids.append(found)
-        elif isinstance(found, Failure):
-            failures.append(found)
+        grids += [f for f in found if isinstance(f, Grid)]
+        failures += [f for f in found if isinstance(f, Failure)]
     return grids, failures
