@@ -161,6 +161,39 @@ def test_cell_split_over_lines_in_a_table_is_one_record(rules: RuleSet) -> None:
     ]
 
 
+# a task-division table of a Guangzhou page (../shared/html/01_…), read from HTML as tab-separated rows
+TAB_TABLE = (
+    "序号\t工作事项\t主要内容\t牵头单位\t配合单位\t市卫健委内牵头处室\t市卫健委内配合处室\n"
+    "1\t有序扩大家庭医生来源。\t加大公开招聘力度。\t各区政府\t市卫生健康委、市人社局\t人事处\t基层处\n"
+    "3\t完善家庭医生培养培训体系。\t完善家庭医生培养培训体系。\t各区政府、市卫生健康委\t/\t科教处\t基层处\n"
+    "18\t明确服务包收付费机制。\t制定个性化服务包。\t各区政府\t/\t/\t/\n"
+    "20\t拓宽家庭医生职业上升通道。\t落实职称评审改革。\t市人社局\t市卫生健康委、各区政府\t人事处\t/\n"
+    "此后不再是表格。市卫生健康委\n"
+)
+
+
+def test_tab_separated_task_table_rows(rules: RuleSet) -> None:
+    found, _ = find_responsibilities(TAB_TABLE, [], rules)
+    assert [(f.units, f.lead, f.rule) for f in found] == [
+        (["各区政府", "市卫生健康委", "市人社局"], ["各区政府"], "resp.tab_row"),
+        (["各区政府", "市卫生健康委"], ["各区政府", "市卫生健康委"], "resp.tab_row"),
+        (["各区政府"], ["各区政府"], "resp.tab_row"),
+        (["市人社局", "市卫生健康委", "各区政府"], ["市人社局"], "resp.tab_row"),
+    ]
+    # the quote runs over the responsibility cells only; the 处室 columns are not units
+    assert TAB_TABLE[found[0].start : found[0].end] == "各区政府\t市卫生健康委、市人社局"
+
+
+def test_guangzhou_page_task_table(shared_html: Path, rules: RuleSet) -> None:
+    from policyx.pipeline import extract_document
+
+    doc = extract_document(shared_html / "01_guangzhou_jiatingyisheng_shishifangan.html", rules=rules)
+    rows = [r for r in doc.responsibilities if r.rule == "resp.tab_row"]
+    assert len(rows) == 39
+    assert (rows[0].units, rows[0].lead) == (["各区政府", "市卫生健康委"], ["各区政府"])
+    assert rows[0].unit_keys == [None, "health"]
+
+
 def test_bare_unit_lines_outside_a_table_are_not_records(rules: RuleSet) -> None:
     # a signature or a reply page's 承办单位 block is not a task assignment
     text = "认真贯彻执行。\n泊头市人民政府办公室\n2022年3月10日\n承办单位\n平顶山市发展和改革委员会\n"

@@ -38,6 +38,11 @@ class CellForm(Rule):
     header: Pattern
 
 
+class TabRowForm(Rule):
+    column: Pattern  # a header cell naming a responsibility column
+    empty: Pattern  # a cell that names no unit (`/`, `—`)
+
+
 class PhraseForm(Rule):
     marker: Pattern
 
@@ -46,6 +51,7 @@ class Forms(RuleModel):
     tag: Rule
     field: FieldForm
     cell: CellForm
+    tab_row: TabRowForm
     lead_phrase: PhraseForm
 
 
@@ -67,11 +73,14 @@ class ResponsibilityRules(RuleFile):
     _field_start: regex.Pattern[str] = PrivateAttr()
     _header: regex.Pattern[str] = PrivateAttr()
     _marker: regex.Pattern[str] = PrivateAttr()
+    _column: regex.Pattern[str] = PrivateAttr()
+    _empty: regex.Pattern[str] = PrivateAttr()
+    _lead_label: regex.Pattern[str] = PrivateAttr()
     _close_of: dict[str, str] = PrivateAttr()
 
     def model_post_init(self, _ctx: object) -> None:
         f = self.forms
-        check_ids_unique([*self.fields, *self.roles, f.tag, f.field, f.cell, f.lead_phrase], self.FILE)
+        check_ids_unique([*self.fields, *self.roles, f.tag, f.field, f.cell, f.tab_row, f.lead_phrase], self.FILE)
         opens = "".join(o for o, _ in self.brackets)
         self._close_of = dict(self.brackets)
         self._syntax = ListSyntax(
@@ -88,6 +97,10 @@ class ResponsibilityRules(RuleFile):
         self._field_start = regex.compile(f"{f.field.start}(?=(?:{labels}){self.colon})", regex.MULTILINE)
         self._header = regex.compile(f.cell.header)
         self._marker = regex.compile(f.lead_phrase.marker)
+        self._column = regex.compile(f.tab_row.column)
+        self._empty = regex.compile(f.tab_row.empty)
+        lead_labels = "|".join(f"(?:{fr.label})" for fr in self.fields if fr.lead) or r"(?!)"
+        self._lead_label = regex.compile(lead_labels)
 
     def field_of(self, m: regex.Match[str]) -> FieldRule:
         for i, fr in enumerate(self.fields):
@@ -211,7 +224,8 @@ def find_cells(
     for m in regex.finditer(r"[^\n]+", text):
         raw = m.group()
         body = raw.strip()
-        if not body or _inside(m.start(), taken):
+        if not body or "\t" in body or _inside(m.start(), taken):
+            prev_end = None if body else prev_end
             continue
         parsed = parse_units(body, rr._syntax, dr)
         if (
@@ -241,6 +255,42 @@ def find_cells(
         found.append(
             _Found(run[0].start, run[-1].end, names, [u.name for u in units if u.lead], rr.forms.cell.id, run[0].start)
         )
+    return found
+
+
+def find_tab_rows(text: str, rr: ResponsibilityRules, dr: DepartmentRules) -> list[_Found]:
+    """Rows of a tab-separated table whose header names responsibility columns: one record per row."""
+    found: list[_Found] = []
+    columns: dict[int, bool] = {}  # column index → is a lead (牵头) column; empty outside such a table
+    for m in regex.finditer(r"[^\n]+", text):
+        line = m.group()
+        if "\t" not in line:
+            columns = {}
+            continue
+        cells = line.split("\t")
+        bare = [regex.sub(r"\s+", "", c) for c in cells]
+        header = {i: bool(rr._lead_label.fullmatch(c)) for i, c in enumerate(bare) if rr._column.fullmatch(c)}
+        if header:
+            columns = header
+            continue
+        units: list[str] = []
+        lead: list[str] = []
+        spans: list[tuple[int, int]] = []
+        offset = m.start()
+        starts = [offset + sum(len(c) + 1 for c in cells[:i]) for i in range(len(cells))]
+        for i, is_lead in columns.items():
+            if i >= len(cells) or rr._empty.fullmatch(bare[i]):
+                continue
+            parsed = parse_units(cells[i], rr._syntax, dr)
+            if not parsed.valid or not parsed.units:
+                continue
+            units += [u.name for u in parsed.units]
+            lead += [u.name for u in parsed.units if is_lead or u.lead]
+            lstrip = len(cells[i]) - len(cells[i].lstrip())
+            spans.append((starts[i] + lstrip, starts[i] + len(cells[i].rstrip())))
+        if units:  # the header already says these cells name units: no known department needed
+            start, end = min(a for a, _ in spans), max(b for _, b in spans)
+            found.append(_Found(start, end, units, lead, rr.forms.tab_row.id, m.start()))
     return found
 
 
@@ -275,6 +325,7 @@ def find_responsibilities(text: str, sections: list[Section], rules: RuleSet) ->
     tags, warnings = find_tags(text, rr, dr)
     taken = list(tags)
     taken += find_fields(text, rr, dr, taken)
+    taken += find_tab_rows(text, rr, dr)
     taken += find_cells(text, sections, rr, dr, taken)
     taken += find_lead_phrases(text, rr, dr, taken)
     return sorted(taken, key=lambda f: f.start), warnings
