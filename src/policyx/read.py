@@ -11,6 +11,7 @@ import codecs
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 from pathlib import Path
 
@@ -113,6 +114,11 @@ def read_document(src: str | os.PathLike[str] | bytes, rules: RuleSet, *, name: 
     else:
         path = os.fspath(src)
         try:
+            mode = os.stat(path).st_mode
+            if stat.S_ISDIR(mode):
+                raise InputError("is a directory")
+            if not stat.S_ISREG(mode):  # a FIFO or a device would block or never end
+                raise InputError("not a regular file (a FIFO, socket or device)")
             size = os.path.getsize(path)
             if size > cfg.max_bytes:
                 raise InputError(f"too large: {size:,} bytes (limit {cfg.max_bytes:,}; see rules/input.yaml)")
