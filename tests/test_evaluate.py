@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -445,6 +446,27 @@ def test_cli_json_and_floor_exit(tmp_path: Path) -> None:
     assert ok.exit_code == 0
     assert "tgt miss" in ok.stdout and "overall" in ok.stdout
     assert runner.invoke(app, ["eval", str(GOLD)]).exit_code == 2  # neither OUT_DIR nor --docs
+
+
+def test_cli_docs_extracts_only_documents_with_gold(tmp_path: Path) -> None:
+    gold_dir, docs = tmp_path / "gold", tmp_path / "docs"
+    gold_dir.mkdir()
+    docs.mkdir()
+    stem = "004_43f383356c749ae5"
+    shutil.copy(GOLD / f"{stem}.yaml", gold_dir)
+    shutil.copy(CORPUS / f"{stem}.txt", docs)
+    (docs / "unrelated.txt").write_bytes(b"\xff\xfe not a policy text")  # no gold: never extracted, no error
+    result = CliRunner().invoke(app, ["eval", str(gold_dir), "--docs", str(docs), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert list(data["per_doc"]) == [stem]
+    assert data["summary"]["docs_missing"] == []
+    assert data["per_doc"][stem]["sections"][0] > 0
+
+
+def test_cli_refuses_an_empty_gold_folder(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["eval", str(tmp_path), str(tmp_path)])
+    assert result.exit_code == 2
 
 
 # -------------------------------------------------------------------------- agreement with the reference

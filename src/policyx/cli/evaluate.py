@@ -76,6 +76,8 @@ def evaluate_cmd(
     floors = dict(_parse_floor(f) for f in floor or [])
     try:
         golds = load_gold(gold_dir)
+        if not golds:
+            raise GoldError(f"{gold_dir}: no gold *.yaml files")
         if floors_file is not None:
             floors = load_floors(floors_file) | floors
     except (GoldError, FloorError, OSError) as exc:
@@ -98,6 +100,8 @@ def evaluate_cmd(
             raise typer.Exit(2)
         preds = load_outputs(out_dir)
         source = str(out_dir)
+        if not preds and any(out_dir.glob("*.jsonl")):
+            console.print("[yellow]hint:[/] eval reads one .json per document: extract with --format json")
 
     ev = evaluate(golds, preds)
     if as_json:

@@ -83,7 +83,10 @@ def render_misses(console: Console, ev: Evaluation) -> None:
         ]
         if not lines:
             continue
-        console.print(f"[bold]{escape(stem)}[/]")
+        t, r = score.targets, score.resp
+        console.print(
+            f"[bold]{escape(stem)}[/]  targets tp/fp/fn {t.tp}/{t.fp}/{t.fn}  responsibilities {r.tp}/{r.fp}/{r.fn}"
+        )
         for label, text in lines:
             console.print(f"  [yellow]{label:<9}[/] {escape(str(text))}", soft_wrap=True)
 
