@@ -56,6 +56,10 @@ class CueRules(RuleFile):
     lead_trim: list[Pattern]
     verb_trim: list[Pattern]
     max_indicator: int
+    action_verbs: list[str]
+    object_stop: Pattern
+    filler: Pattern
+    per_unit: Pattern
     max_object: int
 
     _stat: regex.Pattern[str] = PrivateAttr()
@@ -69,6 +73,10 @@ class CueRules(RuleFile):
     _sentence: regex.Pattern[str] = PrivateAttr()
     _lead: list[regex.Pattern[str]] = PrivateAttr()
     _verb: list[regex.Pattern[str]] = PrivateAttr()
+    _action_end: regex.Pattern[str] = PrivateAttr()
+    _object_stop: regex.Pattern[str] = PrivateAttr()
+    _filler: regex.Pattern[str] = PrivateAttr()
+    _per_unit: regex.Pattern[str] = PrivateAttr()
 
     def model_post_init(self, _ctx: object) -> None:
         check_ids_unique([*self.statistic, *self.target, *self.skip], self.FILE)
@@ -83,6 +91,11 @@ class CueRules(RuleFile):
         self._sentence = regex.compile(self.sentence_break)
         self._lead = [regex.compile(p) for p in self.lead_trim]
         self._verb = [regex.compile(p) for p in self.verb_trim]
+        verbs = "|".join(regex.escape(v) for v in sorted(self.action_verbs, key=len, reverse=True))
+        self._action_end = regex.compile(f"(?:{verbs})$")
+        self._object_stop = regex.compile(self.object_stop)
+        self._filler = regex.compile(self.filler)
+        self._per_unit = regex.compile(self.per_unit)
 
 
 _OPEN, _CLOSE = "(（[【〔", ")）]】〕"
@@ -187,27 +200,46 @@ class _Found:
     rule: str
 
 
-def _indicator(ctx: _Context, m: Mention, clause_lo: int, clause_hi: int, prev: str | None) -> tuple[str, int, int]:
-    """(indicator, quote start, quote end): the clause before the number, or the object after it."""
+@dataclass(slots=True)
+class _Phrase:
+    indicator: str
+    start: int  # quote start
+    end: int  # quote end
+    used_to: int  # where the next quantity's clause may begin (after this one's object)
+
+
+def _object(ctx: _Context, m: Mention, hi: int) -> tuple[str, int]:
+    """The noun the number counts when it follows the unit directly (5家领跑企业): (head noun, raw end)."""
     cues, text = ctx.cues, ctx.text
-    raw_prefix = text[clause_lo : m.start]
-    prefix, _ = _trim(raw_prefix.strip(), cues._lead)
-    prefix, verb = _trim(prefix, cues._verb)
-    prefix = prefix[-cues.max_indicator :]
-    obj = text[m.end : clause_hi].strip()
-    obj = obj.removeprefix("的")
-    obj = cues._baseline.sub("", obj) if obj.startswith(("(", "（")) else obj
-    obj = regex.sub(r"^[(（][^)）]*[)）]", "", obj) if obj.startswith(("(", "（")) else obj
-    obj = obj[: cues.max_object]
-    q_start = m.start
-    if prefix:
-        q_start = text.rfind(prefix, clause_lo, m.start) if prefix in text[clause_lo : m.start] else m.start
-        if not verb and obj:
-            return prefix + obj, q_start, min(clause_hi, m.end + text[m.end : clause_hi].find(obj) + len(obj))
-        return prefix, q_start, m.end
+    stop = cues._object_stop.search(text, m.end, hi)
+    end = stop.start() if stop else hi
+    raw = text[m.end : end]
+    if not raw or not regex.match(r"[\p{Han}“(（]", raw) or raw.startswith(("(", "（")):
+        return "", m.end
+    head = raw.rsplit("的", 1)[-1] if "的" in raw[1:] else raw.removeprefix("的")
+    return head[: cues.max_object].strip(" 、"), end
+
+
+def _indicator(ctx: _Context, m: Mention, lo: int, hi: int, prev: str | None) -> _Phrase:
+    """The shortest phrase naming what is measured: the clause before the number, or the noun after it."""
+    cues, text = ctx.cues, ctx.text
+    prefix, _ = _trim(text[lo : m.start].strip(" 、,"), cues._lead)
+    prefix, linked = _trim(prefix, cues._verb)
+    prefix = cues._filler.sub("", prefix)[-cues.max_indicator :]
+    has_gap = m.start < m.num_start and cues._action_end.search(text[m.start : m.num_start]) is not None
+    linked = linked or (m.start < m.num_start and not has_gap)  # 不低于55%: the comparator links name and number
+    action = has_gap or bool(prefix and cues._action_end.search(prefix))
+    obj, obj_end = _object(ctx, m, hi)
+    obj = cues._filler.sub("", obj)
+    at = text.rfind(prefix, lo, m.start) if prefix else -1
+    q_start = at if at >= 0 else m.start
+    if prefix and (linked or not obj):
+        return _Phrase(prefix, q_start, m.end, m.end)
+    if obj and action and not cues._per_unit.search(prefix):
+        return _Phrase(obj, m.start, obj_end, obj_end)  # 各设立1所以上二级老年医院: the object names it
     if obj:
-        return obj, m.start, min(clause_hi, m.end + text[m.end : clause_hi].find(obj) + len(obj))
-    return prev or text[m.num_start : m.unit_end], m.start, m.end
+        return _Phrase(prefix + obj, q_start, obj_end, obj_end)  # 每千名老年人配备1名社会工作者
+    return _Phrase(prev or text[m.num_start : m.unit_end], m.start, m.end, m.end)
 
 
 def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
@@ -219,14 +251,16 @@ def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
     brackets = _depths(text, lo, hi + 1, _OPEN, _CLOSE)
     quotes = _depths(text, lo, hi + 1, _QUOTE_OPEN, _QUOTE_CLOSE)
     out: list[_Found] = []
-    taken_until = lo
+    taken_until = lo  # past a baseline bracket or the previous quantity's object
     prev_indicator: str | None = None
-    for m in mentions:
+    for k, m in enumerate(mentions):
         if m.num_start < taken_until or quotes[m.num_start - lo]:
             continue  # inside a baseline bracket already read, or a name in quotes (“十五分钟”养老服务圈)
         sent_lo = _back(text, cues._sentence, lo, m.start)
         clause_lo = max(_back(text, cues._clause, lo, m.start), taken_until)
         clause_hi = _forward(text, cues._clause, m.end, hi)
+        if k + 1 < len(mentions):
+            clause_hi = min(clause_hi, mentions[k + 1].start)
         before = text[sent_lo : m.start]
         if _skipped(ctx, m, sent_lo, hi):
             continue
@@ -235,16 +269,17 @@ def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
         baseline = None
         bm = cues._baseline.match(text, m.end)
         if bm:
-            value = float(bm.group("num"))
-            baseline = Baseline(value=value, year=int(bm.group("y")))
-            taken_until = bm.end()
+            baseline = Baseline(value=float(bm.group("num")), year=int(bm.group("y")))
         governing = _last(times, m.start, brackets, lo, {"to", "by", "as_of", "bare", "period"})
         recurring = _last(times, m.start, brackets, lo, {"recurring"})
         is_recurring = recurring is not None and recurring.start >= sent_lo
         kind, year, as_of, rule = _decide(ctx, m, governing, before, sent_lo)
-        indicator, q_lo, q_hi = _indicator(ctx, m, clause_lo, clause_hi, prev_indicator)
-        prev_indicator = indicator
-        out.append(_Found(m, kind, year, as_of, is_recurring, indicator, (q_lo, q_hi), baseline, rule))
+        phrase = _indicator(ctx, m, clause_lo, clause_hi, prev_indicator)
+        prev_indicator = phrase.indicator
+        taken_until = bm.end() if bm else phrase.used_to
+        out.append(
+            _Found(m, kind, year, as_of, is_recurring, phrase.indicator, (phrase.start, phrase.end), baseline, rule)
+        )
     return out
 
 
@@ -255,12 +290,20 @@ def _decide(
     cues = ctx.cues
     section = ctx.sections.at(m.start)
     background = section is not None and bool(cues._background.search(ctx.titles.get(section, "")))
-    past = t is not None and ctx.ref_year is not None and t.year is not None and t.year < ctx.ref_year
-    # 到2021年 in a background section tells what was reached, not what is due
-    if t is not None and (t.kind == "as_of" or (past and (t.kind in {"bare", "period"} or background))):
+    commit = [x.end() for x in cues._target.finditer(before)]
+    ref = ctx.ref_year
+    year_of = t.year if t is not None and t.year is not None else None
+    # a year before the document's own (or its own year, in a proposal or reply) tells what was, not what is due;
+    # 到2021年 in a background section too
+    past = year_of is not None and ref is not None and (
+        (year_of < ref and (t.kind in {"bare", "period"} or background))
+        or (year_of == ref and t.kind == "bare" and ctx.account)
+    )
+    if t is not None and (t.kind == "as_of" or past):
+        if commit and t.kind != "as_of":
+            return "target", None, None, "target.cue"
         return "statistic", None, _as_of(t), f"statistic.{t.kind}"
     stat = [x.end() for x in cues._stat.finditer(before)]
-    commit = [x.end() for x in cues._target.finditer(before)]
     due = t is not None and t.kind in {"to", "by"}
     # a statistic cue earlier in the sentence wins unless a commitment or a target year comes after it
     if stat and not (commit and commit[-1] > stat[-1]) and not (due and t.start >= sent_lo + stat[-1]):
