@@ -234,12 +234,22 @@ def test_fields_scored_on_matched_targets_only() -> None:
             tgt("儿童健康管理率达到85%", 58, indicator="儿童健康管理率"),
         ]
     )
-    f = score_document(gold, pred).target_fields
+    score = score_document(gold, pred)
+    f = score.target_fields
     assert (f["comparator"].ok, f["comparator"].total) == (2, 3)  # a missing comparator reads as "="
     assert (f["year"].ok, f["year"].total) == (2, 3)
     assert (f["indicator"].ok, f["indicator"].total) == (2, 3)  # 托位 vs 每千人配备托位: F1 0.44
     assert (f["baseline"].ok, f["baseline"].total) == (1, 2)  # a predicted baseline the gold lacks is wrong
     assert (f["binding"].ok, f["binding"].total) == (0, 1)  # only where the gold states binding
+    # each wrong field is listed for the rule writer: field, gold quote, gold value, predicted value
+    assert [(name, quote) for name, quote, _, _ in score.field_misses] == [
+        ("indicator", "每千人配备托位4.5个"),
+        ("comparator", "护理型床位占比不低于55%"),
+        ("year", "护理型床位占比不低于55%"),
+        ("binding", "护理型床位占比不低于55%"),
+        ("baseline", "新生儿听力筛查率达到80%以上"),
+    ]
+    assert ("year", "护理型床位占比不低于55%", 2025, 2020) in score.field_misses
 
 
 # ------------------------------------------------------------------------------------------ sections

@@ -78,6 +78,10 @@ def render_misses(console: Console, ev: Evaluation) -> None:
             *(("sec miss", m) for m in score.sections_miss),
             *(("tgt miss", m) for m in score.targets_miss),
             *(("tgt fp", m) for m in score.targets_fp),
+            *(
+                ("tgt field", f"{name} of {quote}: want {want!r}, got {got!r}")
+                for name, quote, want, got in score.field_misses
+            ),
             *(("resp miss", m) for m in score.resp_miss),
             *(("meta miss", f"{k}: want {want!r}, got {got!r}") for k, want, got in score.meta_miss),
         ]
@@ -88,7 +92,7 @@ def render_misses(console: Console, ev: Evaluation) -> None:
             f"[bold]{escape(stem)}[/]  targets tp/fp/fn {t.tp}/{t.fp}/{t.fn}  responsibilities {r.tp}/{r.fp}/{r.fn}"
         )
         for label, text in lines:
-            console.print(f"  [yellow]{label:<9}[/] {escape(str(text))}", soft_wrap=True)
+            console.print(f"  [yellow]{label:<10}[/]{escape(str(text))}", soft_wrap=True)
 
 
 def _ratio(r: Ratio) -> list[int]:
@@ -121,6 +125,7 @@ def doc_json(score: DocScore) -> dict[str, Any]:
         "targets_fp": score.targets_fp,
         "resp_miss": score.resp_miss,
         "meta_miss": [list(m) for m in score.meta_miss],
+        "field_misses": [list(m) for m in score.field_misses],
     }
 
 

@@ -26,6 +26,9 @@ PRF_KINDS = ("sections", "targets", "resp", "resp_units")
 #: target fields scored on matched pairs, in report order
 TARGET_FIELDS = ("comparator", "year", "indicator", "baseline", "binding")
 
+#: a wrong field on a matched target: (field, gold quote, gold value, predicted value)
+FieldMiss = tuple[str, Any, Any, Any]
+
 
 @dataclass(frozen=True)
 class Counts:
@@ -78,6 +81,7 @@ class DocScore:
     targets_fp: list[str] = field(default_factory=list)
     resp_miss: list[Any] = field(default_factory=list)
     meta_miss: list[tuple[str, Any, Any]] = field(default_factory=list)
+    field_misses: list[FieldMiss] = field(default_factory=list)
 
     @property
     def ratios(self) -> dict[str, Ratio]:
@@ -112,24 +116,33 @@ def _score_meta(gold_meta: Obj, pred_meta: Obj) -> tuple[Ratio, list[tuple[str, 
     return Ratio(ok, total), misses
 
 
-def _score_target_fields(gold: list[Obj], pred: list[Obj], pairs: list[tuple[int, int]]) -> dict[str, Ratio]:
-    ok = dict.fromkeys(TARGET_FIELDS, 0)
-    total = dict.fromkeys(TARGET_FIELDS, 0)
+def _field_checks(g: Obj, p: Obj) -> dict[str, bool]:
+    """Each field scored on one matched pair → whether the prediction has it right."""
+    checks = {
+        "comparator": (g.get("comparator") or "=") == (p.get("comparator") or "="),
+        "year": g.get("year") == p.get("year"),
+        "indicator": char_f1(g.get("indicator"), p.get("indicator")) >= INDICATOR_F1,
+    }
+    if g.get("baseline") is not None or p.get("baseline") is not None:
+        gb, pb = g.get("baseline") or {}, p.get("baseline") or {}
+        checks["baseline"] = bool(gb) and bool(pb) and num_eq(gb.get("value"), pb.get("value"))
+    if g.get("binding") is not None:  # binding is scored only where the gold states it
+        checks["binding"] = g.get("binding") == p.get("binding")
+    return checks
+
+
+def _score_target_fields(
+    gold: list[Obj], pred: list[Obj], pairs: list[tuple[int, int]]
+) -> tuple[dict[str, Ratio], list[FieldMiss]]:
+    ratios = dict.fromkeys(TARGET_FIELDS, Ratio())
+    misses: list[FieldMiss] = []
     for gi, pi in pairs:
         g, p = gold[gi], pred[pi]
-        for name in ("comparator", "year", "indicator"):
-            total[name] += 1
-        ok["comparator"] += (g.get("comparator") or "=") == (p.get("comparator") or "=")
-        ok["year"] += g.get("year") == p.get("year")
-        ok["indicator"] += char_f1(g.get("indicator"), p.get("indicator")) >= INDICATOR_F1
-        if g.get("baseline") is not None or p.get("baseline") is not None:
-            total["baseline"] += 1
-            gb, pb = g.get("baseline") or {}, p.get("baseline") or {}
-            ok["baseline"] += bool(gb) and bool(pb) and num_eq(gb.get("value"), pb.get("value"))
-        if g.get("binding") is not None:  # binding is scored only where the gold states it
-            total["binding"] += 1
-            ok["binding"] += g.get("binding") == p.get("binding")
-    return {name: Ratio(ok[name], total[name]) for name in TARGET_FIELDS}
+        for name, right in _field_checks(g, p).items():
+            ratios[name] += Ratio(int(right), 1)
+            if not right:
+                misses.append((name, g.get("quote"), g.get(name), p.get(name)))
+    return ratios, misses
 
 
 def score_document(gold: Obj, doc: Obj) -> DocScore:
@@ -146,6 +159,7 @@ def score_document(gold: Obj, doc: Obj) -> DocScore:
     g_tgt: list[Obj] = gold.get("targets") or []
     p_tgt: list[Obj] = doc.get("targets") or []
     pairs = match_targets(g_tgt, p_tgt)
+    fields, field_misses = _score_target_fields(g_tgt, p_tgt, pairs)
     matched_g, matched_p = {g for g, _ in pairs}, {p for _, p in pairs}
 
     g_resp: list[Obj] = gold.get("responsibilities") or []
@@ -163,7 +177,8 @@ def score_document(gold: Obj, doc: Obj) -> DocScore:
         meta=meta,
         boilerplate_removed=removed,
         body_kept=kept,
-        target_fields=_score_target_fields(g_tgt, p_tgt, pairs),
+        target_fields=fields,
+        field_misses=field_misses,
         sections_miss=sec_miss,
         targets_miss=[g.get("quote") for i, g in enumerate(g_tgt) if i not in matched_g],
         targets_fp=[_fp_line(p) for i, p in enumerate(p_tgt) if i not in matched_p],
