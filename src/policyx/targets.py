@@ -45,6 +45,7 @@ class CueRules(RuleFile):
     skip: list[SkipRule]
     condition: ConditionRule
     background_section: Pattern
+    project_section: Pattern
     account_doc_types: list[str]
     account_start: Pattern
     account_start_chars: int
@@ -67,6 +68,7 @@ class CueRules(RuleFile):
     _skip: list[tuple[SkipRule, regex.Pattern[str]]] = PrivateAttr()
     _cond: regex.Pattern[str] = PrivateAttr()
     _background: regex.Pattern[str] = PrivateAttr()
+    _project: regex.Pattern[str] = PrivateAttr()
     _account: regex.Pattern[str] = PrivateAttr()
     _baseline: regex.Pattern[str] = PrivateAttr()
     _clause: regex.Pattern[str] = PrivateAttr()
@@ -85,6 +87,7 @@ class CueRules(RuleFile):
         self._skip = [(r, regex.compile(r.pattern)) for r in self.skip]
         self._cond = regex.compile(self.condition.after)
         self._background = regex.compile(self.background_section)
+        self._project = regex.compile(self.project_section)
         self._account = regex.compile(self.account_start)
         self._baseline = regex.compile(self.baseline)
         self._clause = regex.compile(self.clause_break)
@@ -149,6 +152,7 @@ def _skip_spans(doc: Document, cues: CueRules) -> list[tuple[int, int]]:
     tables = [t.span for t in doc.tables if t.kind not in cues.read_tables]
     spans = [*tables, *(r.span for r in (*doc.targets, *doc.statistics))]
     inside = [t.span for t in doc.tables if t.kind in cues.read_tables]
+    spans += [s.span for s in doc.sections if cues._project.search(s.title)]
     for s in doc.sections:
         end = doc.text.find(s.title, s.span[0], s.span[0] + len(s.title) + 16) if s.title else -1
         spans.append((s.span[0], end + len(s.title) if end >= 0 else s.span[0] + len(s.number or "")))
