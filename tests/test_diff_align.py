@@ -238,6 +238,24 @@ def test_same_indicator_different_years_share_a_row(rules: RuleSet) -> None:
     assert [e.year for es in row.cells.values() for e in es] == [2025, 2023]
 
 
+def test_one_document_two_values_for_one_year_are_two_indicators(rules: RuleSet) -> None:
+    # 000 gives 配备托位 twice for 2025: 2608 places in all and 10 demonstration institutions
+    a = _doc("a", "甲市", ("配备托位", 2608, "个", 2025), ("配备托位", 10, "个", 2025))
+    b = _doc(
+        "b", "乙市", ("必须按照人均用地标准", 0.2, "平方米", None), ("按照人均用地标准预留用地", 0.1, "平方米", None)
+    )
+    assert len(align(_columns(a, b), rules).rows) == 4
+
+
+def test_one_document_restating_a_target_keeps_one_row(rules: RuleSet) -> None:
+    a = _doc("a", "甲市", ("普惠性托位占比", 10, "%", 2023), ("普惠性托位占比", 20, "%", 2025))
+    b = _doc(
+        "b", "乙市", ("社区日间照料机构覆盖率", 100, "%", 2025), ("城市社区日间照料服务设施覆盖率", 100, "%", 2025)
+    )
+    assert sorted(r.coverage for r in align(_columns(a, b), rules).rows) == [1, 1]
+    assert len(align(_columns(a, b), rules).rows) == 2
+
+
 def test_labels_region_then_file_name_and_duplicates_told_apart() -> None:
     from pathlib import Path
 

@@ -4,7 +4,8 @@ First every target with the same ``indicator_key`` (the extractor's, else the ta
 forms one group, and every unkeyed target one group per normalised phrase; a group never mixes units the
 rules do not convert. Then groups merge, best pair first, while the average similarity of their phrases
 reaches the threshold of ``rules/diff.yaml`` and no pair is vetoed (average linkage: one lucky pair is not
-enough, which keeps two different indicators out of one row). Two groups with different keys never merge.
+enough, which keeps two different indicators out of one row). Against a keyed group the best pair counts
+instead, since the taxonomy vouches that its phrases name one indicator. Groups with different keys never merge.
 """
 
 from __future__ import annotations
@@ -102,16 +103,29 @@ class Aligner:
 
     def _linkage(self, g: _Group, h: _Group) -> tuple[float, str, str, Score] | None:
         """Average pair score of two groups and their best pair; None when they may not merge."""
-        if g.unit != h.unit or (g.key and h.key and g.key != h.key):
+        if g.unit != h.unit or (g.key and h.key and g.key != h.key) or self._contradict(g, h):
             return None
         scored = [(self.score(a, b), a, b) for a, b in product(sorted(g.phrases), sorted(h.phrases))]
         if any(s.vetoed for s, _, _ in scored):
             return None
-        avg = sum(s.score for s, _, _ in scored) / len(scored)
-        if avg < self.cfg.similarity.threshold:
-            return None
         best, a, b = max(scored, key=lambda x: x[0].score)
-        return avg, a, b, best
+        # a keyed group's phrases are known names of one indicator: matching any of them well is enough
+        link = best.score if g.key or h.key else sum(s.score for s, _, _ in scored) / len(scored)
+        if link < self.cfg.similarity.threshold:
+            return None
+        return link, a, b, best
+
+    def _contradict(self, g: _Group, h: _Group) -> bool:
+        """One document sets both groups, for the same year, to different values: two indicators, not one."""
+        seen = {(i.col, i.target.year): self._in_unit(i, g.unit) for i in g.items}
+        for i in h.items:
+            other = seen.get((i.col, i.target.year))
+            if other is not None and abs(other - self._in_unit(i, g.unit)) > 1e-9:
+                return True
+        return False
+
+    def _in_unit(self, item: _Item, unit: str) -> float:
+        return item.target.value * (self.cfg.factor(item.target.unit, unit) or 1.0)
 
     def align(self, docs: list[tuple[Column, Document]]) -> DiffTable:
         items = self._items(docs)
@@ -131,29 +145,32 @@ class Aligner:
         return out
 
     def _initial_groups(self, items: list[_Item], docs: list[tuple[Column, Document]]) -> list[_Group]:
-        by: dict[tuple[str, str], _Group] = {}
+        groups: list[_Group] = []
+        by: dict[tuple[str, str], list[_Group]] = {}
         for it in items:
             ident = f"key:{it.key}" if it.key else f"phrase:{self.matcher.phrase(it.target.indicator).norm}"
-            g = by.get((ident, it.unit))
+            alone = _Group([it], it.key, it.unit)
+            candidates = by.setdefault((ident, it.unit), [])
+            # one phrase set to two values for one year by one document names two things (配备托位 2608个, 10个)
+            g = next((c for c in candidates if it.key or not self._contradict(c, alone)), None)
             if g is None:
-                by[(ident, it.unit)] = _Group([it], it.key, it.unit)
+                candidates.append(alone)
+                groups.append(alone)
                 continue
             anchor = g.items[0]
-            method = "key" if it.key else "phrase"
-            rule = self.cfg.by_key.id if it.key else self.cfg.by_phrase.id
             g.links.append(
                 Link(
-                    method=method,
+                    method="key" if it.key else "phrase",
                     a=docs[anchor.col][0].label,
                     a_indicator=anchor.target.indicator,
                     b=docs[it.col][0].label,
                     b_indicator=it.target.indicator,
                     key=it.key,
-                    rule=rule,
+                    rule=self.cfg.by_key.id if it.key else self.cfg.by_phrase.id,
                 )
             )
             g.items.append(it)
-        return list(by.values())
+        return groups
 
     def _merge(self, groups: list[_Group], docs: list[tuple[Column, Document]]) -> None:
         while True:
