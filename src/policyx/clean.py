@@ -57,6 +57,7 @@ class BoilerplateRules(RuleFile):
 
     def model_post_init(self, _ctx: object) -> None:
         check_ids_unique([*self.lines, *self.labels.items], self.FILE)
+        # one pattern per rule: measured ~3x faster than a single alternation of them all
         self._drop = [(r.id, regex.compile(r.pattern)) for r in self.lines]
         self._by_name = {name: item for item in self.labels.items for name in item.names}
         # labels are often spaced out to align a table (`标  题:`): allow spaces between characters

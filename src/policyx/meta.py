@@ -121,7 +121,7 @@ def parse_date(value: str | None, mr: MetaRules) -> str | None:
 
 
 def _squash(s: str) -> str:
-    return regex.sub(r"\s+", "", s)
+    return "".join(s.split())
 
 
 def find_title(lines: list[str], text: str, fields: dict[str, str], mr: MetaRules) -> str | None:
