@@ -189,6 +189,30 @@ def test_targets_pair_one_to_one_by_best_overlap() -> None:
     assert score.targets_fp == ["新生儿访视率达到85% -> 85%"]
 
 
+_QUOTES = [
+    "护理型床位占比不低于55%",
+    "护理型床位占比达到55%",
+    "新生儿访视率达到85%以上",
+    "新生儿访视率85%",
+    "培训补贴上浮10%",
+]
+_targets = st.lists(
+    st.builds(tgt, st.sampled_from(_QUOTES), st.sampled_from([10, 55, 85]), st.sampled_from(["%", "％", "个"])),
+    max_size=6,
+)
+
+
+@given(_targets, _targets)
+def test_target_pairing_is_one_to_one_valid_and_maximal(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> None:
+    pairs = match_targets(gold, pred)
+    assert len({g for g, _ in pairs}) == len({p for _, p in pairs}) == len(pairs)
+    assert all(match_targets([gold[g]], [pred[p]]) == [(0, 0)] for g, p in pairs)
+    free_g = set(range(len(gold))) - {g for g, _ in pairs}
+    free_p = set(range(len(pred))) - {p for _, p in pairs}
+    # greedy leaves no pair that could still be made
+    assert not any(match_targets([gold[g]], [pred[p]]) for g in free_g for p in free_p)
+
+
 def test_fields_scored_on_matched_targets_only() -> None:
     gold = {
         "targets": [
