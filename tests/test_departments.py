@@ -127,3 +127,32 @@ def test_a_typo_in_the_rule_file_is_a_load_error(tmp_path: Path) -> None:
     (tmp_path / "departments.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(RuleError, match=r"departments\.yaml: departments\.0\.stem: Extra inputs are not permitted"):
         RuleSet(tmp_path).get(DepartmentRules)
+
+
+def test_show_unknown_units_lists_only_what_the_rules_do_not_know(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from policyx.cli import app
+    from policyx.models import Document, Responsibility, Source
+
+    quote = "〔责任单位:市民政局、市老年学会、各县(市、区)、城控集团〕"
+    record = Responsibility(
+        id="r1",
+        section=None,
+        span=(0, len(quote)),
+        quote=quote,
+        rule="resp.tag",
+        units=["市民政局", "市老年学会", "各县(市、区)", "城控集团"],
+    )
+    doc = Document(
+        doc_id="d",
+        source=Source(path="d.txt", sha256="0", encoding="utf-8", format="text"),
+        text=quote,
+        responsibilities=[record],
+    )
+    path = tmp_path / "d.json"
+    path.write_text(doc.model_dump_json(), encoding="utf-8")
+    result = CliRunner().invoke(app, ["show", "--unknown-units", str(path)], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    assert "市老年学会" in result.output
+    assert "市民政局" not in result.output and "城控集团" not in result.output

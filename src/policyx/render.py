@@ -70,6 +70,9 @@ def render_unknown_units(console: Console, doc: Document, rules: RuleSet) -> int
 
     names = [u for r in doc.responsibilities for u in r.units]
     unknown = unknown_units(names, rules)
+    if not unknown:
+        console.print(f"all {len(set(names))} responsible units have a department key or are deliberately keyless")
+        return 0
     t = Table(title=f"unknown units ({len(unknown)} of {len(set(names))})", title_justify="left")
     t.add_column("unit")
     t.add_column("records", justify="right")
