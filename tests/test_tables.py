@@ -311,9 +311,10 @@ def test_header_without_rows_warns(rules: RuleSet) -> None:
 _cell = st.text(alphabet="养老托育服务机构覆盖率床位张个", min_size=3, max_size=12)
 
 
-@settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(_cell, st.integers(0, 999), st.integers(1, 999)), min_size=2, max_size=8))
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_cell, st.integers(0, 30), st.integers(1, 30)), min_size=2, max_size=10))
 def test_flattened_and_tab_forms_agree(rules: RuleSet, rows: list[tuple[str, int, int]]) -> None:
+    # small numbers on purpose: a value cell that equals the next row's number must stay a cell
     tr = rules.get(TableRules)
     header = ["序号", "指标", "2020年期初值", "2025年目标值"]
     body = [[str(i), f"{name}(%)", str(base), str(goal)] for i, (name, base, goal) in enumerate(rows, 1)]

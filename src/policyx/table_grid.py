@@ -235,26 +235,45 @@ def _complete(rows: list[list[Cell]], n: int, tr: TableRules, fallback: list[Spa
     return out
 
 
-def _find_rows(lines: list[Line], k: int, n_after: int, tr: TableRules, stops: set[int]) -> tuple[list[int], int]:
-    """Indices of the sequence lines 1, 2, 3 … from line ``k``, and the index just past the table."""
+def _ends_at(lines: list[Line], q: int, tr: TableRules, stops: set[int]) -> bool:
+    """The table cannot go on at line ``q``."""
+    return q >= len(lines) or lines[q].start in stops or tr.ends_table(squeeze(lines[q].text))
+
+
+def _find_rows(
+    lines: list[Line], k: int, n_after: int, tr: TableRules, stops: set[int], learn: bool = True
+) -> tuple[list[int], int]:
+    """Indices of the sequence lines 1, 2, 3 … from line ``k``, and the index just past the table.
+
+    ``learn``: use the columns that hold numbers in whole rows to tell a numeric cell from the next number.
+    """
     seqs = [k]
+    numeric = [0] * n_after  # per column: how many whole rows so far hold a number there
+    whole = 0
     p, limit = k + 1, len(lines)
     while p < limit:
-        line = lines[p]
-        if line.start in stops or tr.ends_table(squeeze(line.text)):
+        if _ends_at(lines, p, tr, stops):
             break
-        if _seq(line, tr) == len(seqs) + 1:
-            # a numeric cell equal to the next number: prefer a later line that is not too far
-            if p - seqs[-1] - 1 < n_after:
-                later = next(
-                    (
-                        q
-                        for q in range(p + 1, min(limit, seqs[-1] + n_after + 3))
-                        if _seq(lines[q], tr) == len(seqs) + 1
-                    ),
-                    None,
-                )
-                p = later if later is not None else p
+        if _seq(lines[p], tr) == len(seqs) + 1:
+            offset = p - seqs[-1] - 1
+            if offset < n_after:
+                # a short row, or a numeric cell equal to the next number: a column that holds numbers in the
+                # whole rows, a later line with the same number, or the table's end says it is a cell
+                if learn and whole and 2 * numeric[offset] >= whole:
+                    p += 1
+                    continue
+                # of the lines with that number close by, the first where the row would be whole
+                window = range(p, min(limit, seqs[-1] + n_after + 3))
+                cands = [q for q in window if _seq(lines[q], tr) == len(seqs) + 1]
+                whole_at = next((q for q in cands if q - seqs[-1] - 1 >= n_after), None)
+                if whole_at is None and _ends_at(lines, p + 1, tr, stops):
+                    p += 1
+                    break
+                p = whole_at if whole_at is not None else p
+            if p - seqs[-1] - 1 == n_after:
+                whole += 1
+                for j, line in enumerate(lines[seqs[-1] + 1 : p]):
+                    numeric[j] += bool(tr.match("numeric_cell", squeeze(line.text)))
             seqs.append(p)
         p += 1
     # the last row takes its cells, then only lines that continue a cell (one more unit, a broken word)
@@ -294,17 +313,18 @@ def _flat_at(lines: list[Line], i: int, tr: TableRules, stops: set[int]) -> tupl
         return None, i + 1
     first_lead = lines[i + 1 + n_head : k]
     header = _join_header(head[:n_head], tr)
-    seqs, end = _find_rows(lines, k, len(header), tr, stops)
+    seqs, end = _find_rows(lines, k, len(header), tr, stops, learn=False)
+    typical = Counter(b - a - 1 for a, b in pairwise(seqs)).most_common(1)
+    if not lead_n and typical and len(header) > typical[0][0]:
+        header = _unwrap_header(header, typical[0][0], tr)
+    n = len(header)
+    seqs, end = _find_rows(lines, k, n, tr, stops)
     block: Span = (lines[i - lead_n].start, lines[end - 1].end)
     if len(seqs) < tr.min_rows:
         return Failure(block, f"table header found but only {len(seqs)} numbered row(s)"), end
     bounds = [*seqs, end]
     raw: list[_Row] = []
     pending = list(first_lead)
-    typical = Counter(b - a - 1 for a, b in pairwise(bounds[:-1])).most_common(1)
-    if not lead_n and typical and len(header) > typical[0][0]:
-        header = _unwrap_header(header, typical[0][0], tr)
-    n = len(header)
     for r, (a, b) in enumerate(pairwise(bounds)):
         body = lines[a + 1 : b]
         row = _Row(lead=pending, seq=lines[a], body=body)
