@@ -97,6 +97,20 @@ def test_meta_from_real_heads(text: str, expected: dict[str, object], rules: Rul
     assert _meta(text, rules) == expected
 
 
+def test_title_line_loses_the_site_name_of_the_page_title(rules: RuleSet) -> None:
+    text = "泊头市“一老一小”整体解决方案_泊头市人民政府\n为贯彻落实积极应对人口老龄化国家战略,结合我市实际,制定本方案。"
+    assert _meta(text, rules)["title"] == "泊头市“一老一小”整体解决方案"
+
+
+def test_signature_dated_in_chinese_numerals(rules: RuleSet) -> None:
+    text = (
+        "现将《实施方案》印发给你们,请认真贯彻执行。\n沧州市人民政府办公室\n二〇二一年十二月三日\n"
+        "实施方案\n一、总体要求"
+    )
+    meta = _meta(text, rules)
+    assert (meta["issuer"], meta["issued_on"], meta["region"]) == ("沧州市人民政府办公室", "2021-12-03", "沧州市")
+
+
 @pytest.mark.parametrize(
     ("title", "lead", "expected"),
     [
@@ -122,6 +136,8 @@ def test_doc_type_from_the_title(title: str | None, lead: str | None, expected: 
         ("2024-12-21 12:43", "2024-12-21"),
         ("2022年03月15日", "2022-03-15"),
         ("2023/1/5", "2023-01-05"),
+        ("二〇二二年三月十日", "2022-03-10"),
+        ("二○二三年十二月二十九日", "2023-12-29"),
         ("2024年", None),
         ("2022年13月1日", None),
         (None, None),

@@ -16,6 +16,7 @@ from pydantic import PrivateAttr
 from policyx.models import DocType, Document, Meta
 from policyx.regions import Gazetteer
 from policyx.rules import Pattern, Rule, RuleFile, RuleModel, RuleSet, check_ids_unique
+from policyx.sections import numeral_value
 
 
 class PatternRule(Rule):
@@ -36,6 +37,7 @@ class TitleRules(RuleModel):
     line: Rule
     min_len: int
     max_len: int
+    site_suffix: Pattern
     not_title: Pattern
     field: Rule
 
@@ -90,6 +92,7 @@ class MetaRules(RuleFile):
         self._c = {
             "transmittal": regex.compile(self.title.transmittal.pattern),
             "not_title": regex.compile(self.title.not_title),
+            "site_suffix": regex.compile(self.title.site_suffix),
             "doc_number": regex.compile(self.doc_number.line.pattern),
             "date_line": regex.compile(self.dates.line.pattern),
             "date_value": regex.compile(self.dates.value),
@@ -107,11 +110,23 @@ def _field(fields: dict[str, str], names: list[str]) -> str | None:
     return None
 
 
+_CN_DATE = regex.compile(r"[〇零○一二三四五六七八九十]+(?=[年月日])")
+
+
+def _arabic(m: regex.Match[str]) -> str:
+    """``二〇二二`` → ``2022`` (a year reads digit by digit), ``十二`` → ``12``."""
+    token = m.group().replace("○", "〇")
+    if len(token) == 4 and "十" not in token:
+        return "".join(str(numeral_value(ch)) for ch in token)
+    value = numeral_value(token)
+    return str(value) if value is not None else token
+
+
 def parse_date(value: str | None, mr: MetaRules) -> str | None:
     """``2022年3月10日``, ``2024-09-04 12:43``, ``2023/1/5`` → ``YYYY-MM-DD``; None when it is not a date."""
     if not value:
         return None
-    m = mr._c["date_value"].search(value)
+    m = mr._c["date_value"].search(_CN_DATE.sub(_arabic, value))
     if not m:
         return None
     year, month, day = (int(g) for g in m.groups())
@@ -142,6 +157,7 @@ def find_title(lines: list[str], text: str, fields: dict[str, str], mr: MetaRule
             if line.endswith(":"):  # the addressee line precedes the body: look past it
                 continue
             return None
+        line = mr._c["site_suffix"].sub("", line)
         if mr.title.min_len <= len(line) <= mr.title.max_len:
             return line
     return None
