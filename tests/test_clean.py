@@ -34,6 +34,12 @@ def _cleaned(text: str, rules: RuleSet) -> Document:
         ("【打印本页】【关闭窗口】", "page_tools"),
         ("分享到:微信 微博", "share_widget"),
         ("冀ICP备08006011号-1", "icp_record"),
+        ("当前位置:首页 > 政务公开 > 通知公告", "breadcrumb"),
+        ("【字体:大 中 小】", "page_tools"),
+        ("【我要打印】【关闭】", "page_tools"),
+        ("责任编辑:张三", "byline"),
+        ("微信扫一扫", "scan_qr"),
+        ("Produced By 大汉网络 大汉版通发布系统", "cms_credit"),
     ],
 )
 def test_boilerplate_line_rules(line: str, rule: str, rules: RuleSet) -> None:
@@ -100,6 +106,12 @@ def test_a_label_word_alone_in_a_flattened_table_is_a_cell(rules: RuleSet) -> No
     doc = _cleaned(text, rules)
     assert doc.text == text
     assert doc.meta.fields == {}
+
+
+def test_an_unknown_label_ends_a_value(rules: RuleSet) -> None:
+    doc = _cleaned("发布时间:2022-03-15 来源:泊头市民政局 字号:大 中 小\n为贯彻落实积极应对人口老龄化国家战略。", rules)
+    assert doc.meta.fields == {"发布时间": "2022-03-15", "来源": "泊头市民政局"}
+    assert doc.text == "为贯彻落实积极应对人口老龄化国家战略。"
 
 
 def test_source_line_at_the_end_of_the_page(rules: RuleSet) -> None:

@@ -27,6 +27,7 @@ _SPACES = regex.compile(r" {2,}")
 _AROUND_TAB = regex.compile(r" *\t *")
 _BULLET = regex.compile(r"^[•·●▪■◆◇○]\s*")
 _VALUE_STOP = regex.compile(r"[。;]")
+_OTHER_LABEL = regex.compile(r"\s+\p{Han}{2,6}\s*:")
 
 
 class LinePattern(Rule):
@@ -85,6 +86,7 @@ def _label_values(line: str, br: BoilerplateRules) -> dict[str, str] | None:
     values: dict[str, str] = {}
     for m, nxt in zip(found, [*found[1:], None], strict=True):
         raw = line[m.end() : nxt.start() if nxt else len(line)]
+        raw = _OTHER_LABEL.split(raw, maxsplit=1)[0]  # `来源:X局 字号:大 中 小`: an unknown label ends the value
         cells = [c.strip() for c in raw.split("\t") if c.strip()]
         values[m.group(1).replace(" ", "")] = cells[0] if cells else ""  # colspan copies repeat the value: take it once
     return values
