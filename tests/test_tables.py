@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policyx.models import Document, Source
+from policyx.models import Baseline, Document, Source
 from policyx.rules import RuleSet
 from policyx.sections import split_sections
 from policyx.table_grid import reconstruct
@@ -266,6 +266,20 @@ def test_tab_task_table_row_spans(rules: RuleSet) -> None:
     (table,) = _run(text, rules).tables
     assert table.kind == "tasks"
     assert [text[a:b].split("\t")[0] for a, b in table.row_spans] == ["1", "2"]
+
+
+def test_bare_year_columns_first_is_the_baseline(rules: RuleSet) -> None:
+    text = (
+        "类别\t指标\t2020年\t2025年\t属性\n"
+        "托育服务\t每千常住人口拥有3岁以下婴幼儿托位数(个)\t2.54\t4.5\t约束性\n"
+        "托育服务\t社区托育服务设施覆盖率(%)\t-\t>60\t约束性\n"
+    )
+    doc = _run(text, rules)
+    first, second = doc.targets
+    assert (first.value, first.unit, first.year, first.baseline) == (4.5, "个", 2025, Baseline(value=2.54, year=2020))
+    assert (second.value, second.comparator, second.baseline) == (60, ">", None)
+    (stat,) = doc.statistics
+    assert (stat.value, stat.as_of) == (2.54, "2020")
 
 
 def test_tab_caption_rows_split_two_tables(rules: RuleSet) -> None:

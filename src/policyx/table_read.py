@@ -8,7 +8,7 @@ from typing import Literal
 from policyx.locate import SectionIndex
 from policyx.models import Baseline, Comparator, Statistic, Target
 from policyx.numbers import parse_number
-from policyx.table_grid import Cell, Grid, squeeze
+from policyx.table_cells import Cell, Grid, squeeze
 from policyx.table_rules import TableRules
 
 TableKind = Literal["indicator", "tasks", "other"]
@@ -26,15 +26,25 @@ def table_kind(header: list[str], tr: TableRules) -> TableKind:
     return "other"
 
 
+def _baseline_column(header: list[str], tr: TableRules) -> int | None:
+    """2020年期初值; failing that, the first of two or more bare year columns (2020年 | 2025年)."""
+    found = column_of(header, "baseline", tr)
+    if found is not None:
+        return found
+    years = [j for j, h in enumerate(header) if tr.match("year_only", h)]
+    return years[0] if len(years) >= 2 else None
+
+
 def _target_columns(header: list[str], tr: TableRules) -> list[int]:
-    # a baseline header (2020年期初值) never counts as a target column, whatever else it says
-    return [j for j, h in enumerate(header) if tr.column("target", h) and not tr.column("baseline", h)]
+    # the baseline column (2020年期初值, or the first bare year) never counts as a target column
+    base = _baseline_column(header, tr)
+    return [j for j, h in enumerate(header) if tr.column("target", h) and j != base]
 
 
-def _year(header: str, role: str, tr: TableRules) -> int | None:
-    m = tr.column(role, header)
-    year = m.group("year") if m else None
-    return int(year) if year else None
+def _year(header: str, tr: TableRules) -> int | None:
+    """The year a target or baseline header names: 2025年目标值, 目标值(2025年), 2020年."""
+    m = tr.match("header_year", header)
+    return int(m.group("year")) if m else None
 
 
 @dataclass(slots=True)
@@ -95,7 +105,7 @@ def read_indicators(
     ind = column_of(h, "indicator", tr)
     if ind is None:
         return [], []
-    base = column_of(h, "baseline", tr)
+    base = _baseline_column(h, tr)
     bind = column_of(h, "binding", tr)
     unit_col = column_of(h, "unit", tr)
     targets: list[Target] = []
@@ -118,7 +128,7 @@ def read_indicators(
             got = read_value(row[base].text, tr)
             if got is not None:
                 b_unit = unit or _header_unit(h[base], tr) or _Unit(got.percent or "", 1.0)
-                year = _year(h[base], "baseline", tr)
+                year = _year(h[base], tr)
                 baseline = Baseline(value=_scaled(got.value, b_unit.scale), year=year)
                 stats.append(
                     Statistic(
@@ -144,7 +154,7 @@ def read_indicators(
                     value=_scaled(got.value, t_unit.scale),
                     unit=t_unit.unit,
                     comparator=got.comparator,
-                    year=_year(h[col], "target", tr),
+                    year=_year(h[col], tr),
                     baseline=baseline,
                     binding=binding,  # type: ignore[arg-type]
                     **common,

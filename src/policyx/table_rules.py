@@ -49,6 +49,8 @@ class TableRules(RuleFile):
     columns: dict[ColumnRole, PatternRule]
     binding_words: list[BindingWord]
     unit_bracket: PatternRule
+    year_only: PatternRule
+    header_year: PatternRule
     scales: dict[str, float]
     value_cell: PatternRule
     comparators: dict[str, Comparator]
@@ -80,6 +82,8 @@ class TableRules(RuleFile):
             *self.columns.values(),
             *self.binding_words,
             self.unit_bracket,
+            self.year_only,
+            self.header_year,
             self.value_cell,
             self.target_rule,
             self.baseline_rule,
@@ -88,7 +92,7 @@ class TableRules(RuleFile):
         ]
         check_ids_unique(rules, self.FILE)
         named = ("seq_header", "seq_cell", "lead_header", "header_vocab", "fragment", "unit_line", "numeric_cell")
-        named += ("fragment_tail", "unit_list")
+        named += ("fragment_tail", "unit_list", "year_only", "header_year")
         self._re = {name: regex.compile(getattr(self, name).pattern) for name in named}
         self._re["unit_bracket"] = regex.compile(self.unit_bracket.pattern)
         self._re["value_cell"] = regex.compile(self.value_cell.pattern)
