@@ -22,6 +22,7 @@ class Similarity(Rule):
     token_weight: float
     threshold: float
     min_shared_strong: int
+    min_coverage: float = Field(ge=0, le=1)
 
 
 class Veto(Rule):

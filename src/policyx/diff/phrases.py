@@ -101,9 +101,13 @@ class PhraseMatcher:
         veto = self._veto(pa, pb)
         if veto:
             return Score(score, words, chars, common, veto[0], veto[1])
-        strong = [w for w in shared if self.weight(w) == 1.0]
+        strong = {w for w in shared if self.weight(w) == 1.0}
         if len(strong) < sim.min_shared_strong:
             return Score(score, words, chars, common, sim.id, "no shared word that names the thing measured")
+        for p in (pa, pb):
+            own = {w for w in p.words if self.weight(w) == 1.0}
+            if own and len(strong & own) / len(own) < sim.min_coverage:
+                return Score(score, words, chars, common, sim.id, f"「{p.raw}」 shares too few of its words")
         return Score(score, words, chars, common)
 
     def _veto(self, a: Phrase, b: Phrase) -> tuple[str, str] | None:
