@@ -95,6 +95,21 @@ def test_prose_is_unknown(dr: DepartmentRules, text: str) -> None:
     assert dr.resolve(text).kind == "unknown"
 
 
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("市老年学会", True),  # unknown, but a level prefix and an organisation ending
+        ("县卫体局", True),
+        ("市养老服务指导中心", True),
+        ("完善服务设施空间布局", False),  # ends like 局, reads like a task
+        ("推进社区养老服务中心", False),
+        ("服务业", False),
+    ],
+)
+def test_the_look_of_a_unit(dr: DepartmentRules, text: str, unit: bool) -> None:
+    assert dr.looks_like_unit(text) is unit
+
+
 def test_every_gold_unit_has_a_key_or_is_deliberately_keyless(rules: RuleSet) -> None:
     units = [
         u

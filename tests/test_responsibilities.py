@@ -97,6 +97,45 @@ def test_field_without_brackets(rules: RuleSet, text: str) -> None:
     assert _records(text, rules) == [(["市人社局", "市教体局"], [])]
 
 
+@pytest.mark.parametrize(
+    ("text", "units", "lead"),
+    [
+        ("建立健全工作机制。(市民政局牵头,市卫健委配合)", ["市民政局", "市卫健委"], ["市民政局"]),
+        ("建立健全工作机制。【市民政局、市卫健局按职责分工负责】", ["市民政局", "市卫健局"], []),
+        ("建立健全工作机制(市民政局、市卫健局)。", ["市民政局", "市卫健局"], []),
+    ],
+    ids=["牵头 and 配合", "按职责分工负责", "two units"],
+)
+def test_brackets_without_a_label(rules: RuleSet, text: str, units: list[str], lead: list[str]) -> None:
+    assert _records(text, rules) == [(units, lead)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "各县(市、区)要加强统筹。",
+        "全科医生(含助理全科医生和中医类别全科医生)",
+        "设在市卫健委(市卫健委)。",
+        "(以下简称医保经办机构)",
+    ],
+)
+def test_ordinary_brackets_are_not_records(rules: RuleSet, text: str) -> None:
+    assert _records(text, rules) == []
+
+
+def test_tag_with_a_deadline_field_keeps_the_units(rules: RuleSet) -> None:
+    assert _records("做好保障。(责任单位:市民政局、市卫健局;完成时限:2022年底前)", rules) == [
+        (["市民政局", "市卫健局"], [])
+    ]
+
+
+def test_责任主体_header_and_field(rules: RuleSet) -> None:
+    table = "序号\n重点任务\n责任主体\n1\n完善服务设施空间布局。\n市民政局\n市卫健委\n"
+    sections = [Section(id="s1", parent=None, level=1, number="附件", title="t", span=(0, len(table)), rule="x")]
+    assert _records(table, rules, sections) == [(["市民政局", "市卫健委"], [])]
+    assert _records("加强监管。责任主体:市市场监管局", rules) == [(["市市场监管局"], [])]
+
+
 # task-division table cells of corpus/001 (annexes flattened one cell per line)
 CELLS = [
     (

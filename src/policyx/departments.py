@@ -43,11 +43,13 @@ class DepartmentRules(RuleFile):
     max_prefix: int
     prefix: Pattern
     unit_shape: Pattern
+    not_unit: Pattern
     departments: list[Department]
     non_departments: list[NonDepartment]
 
     _prefix: regex.Pattern[str] = PrivateAttr()
     _shape: regex.Pattern[str] = PrivateAttr()
+    _not_unit: regex.Pattern[str] = PrivateAttr()
     _names: list[tuple[str, regex.Pattern[str]]] = PrivateAttr()
     _stems: list[tuple[str, regex.Pattern[str]]] = PrivateAttr()
     _keyless: list[tuple[str, regex.Pattern[str]]] = PrivateAttr()
@@ -61,6 +63,7 @@ class DepartmentRules(RuleFile):
         check_ids_unique(list(self.non_departments), self.FILE)
         self._prefix = regex.compile(self.prefix)
         self._shape = regex.compile(self.unit_shape)
+        self._not_unit = regex.compile(self.not_unit)
         self._names = [(d.key, regex.compile(p)) for d in self.departments for p in d.names]
         self._stems = [(d.key, regex.compile(p)) for d in self.departments for p in d.stems]
         self._keyless = [(n.id, regex.compile(p)) for n in self.non_departments for p in n.patterns]
@@ -93,8 +96,12 @@ class DepartmentRules(RuleFile):
         return Resolution(None, "unknown", None)
 
     def looks_like_unit(self, text: str) -> bool:
-        """An organisation name by its look (``…局``, ``…委``, ``…公司``) or a unit the rules know."""
-        return bool(self._shape.fullmatch(text)) or self.resolve(text).kind != "unknown"
+        """A unit the rules know, or a name with the look of one: a level prefix, an organisation ending."""
+        if self.resolve(text).kind != "unknown":
+            return True
+        if not self._shape.fullmatch(text) or self._not_unit.search(text):
+            return False
+        return any(self._prefix.fullmatch(text[:k]) for k in range(1, min(self.max_prefix, len(text) - 1) + 1))
 
 
 def department_key(unit: str, rules: RuleSet) -> str | None:

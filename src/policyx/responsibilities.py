@@ -52,6 +52,7 @@ class Forms(RuleModel):
     field: FieldForm
     cell: CellForm
     tab_row: TabRowForm
+    bracket: Rule
     lead_phrase: PhraseForm
 
 
@@ -80,7 +81,9 @@ class ResponsibilityRules(RuleFile):
 
     def model_post_init(self, _ctx: object) -> None:
         f = self.forms
-        check_ids_unique([*self.fields, *self.roles, f.tag, f.field, f.cell, f.tab_row, f.lead_phrase], self.FILE)
+        check_ids_unique(
+            [*self.fields, *self.roles, f.tag, f.field, f.cell, f.tab_row, f.bracket, f.lead_phrase], self.FILE
+        )
         opens = "".join(o for o, _ in self.brackets)
         self._close_of = dict(self.brackets)
         self._syntax = ListSyntax(
@@ -172,6 +175,25 @@ def find_tags(text: str, rr: ResponsibilityRules, dr: DepartmentRules) -> tuple[
         if units:
             found.append(_Found(m.start(), close + 1, units, lead, rr.forms.tag.id, m.start()))
     return found, warnings
+
+
+def find_bracketed_lists(text: str, rr: ResponsibilityRules, dr: DepartmentRules, taken: list[_Found]) -> list[_Found]:
+    """``(市民政局牵头,市卫健委配合)``: brackets with no field label whose content is only units and role words."""
+    found: list[_Found] = []
+    opens = rr._syntax.opens
+    for i, ch in enumerate(text):
+        if ch not in opens or _inside(i, taken):
+            continue
+        close = _matching_close(text, i, rr)
+        if close is None:
+            continue
+        parsed = parse_units(text[i + 1 : close], rr._syntax, dr)
+        names = [u.name for u in parsed.units]
+        if not (parsed.valid and names and (parsed.has_role or len(names) > 1)):
+            continue
+        if any(dr.resolve(n).kind == "department" for n in names):
+            found.append(_Found(i, close + 1, names, [u.name for u in parsed.units if u.lead], rr.forms.bracket.id, i))
+    return found
 
 
 def _inside(pos: int, spans: list[_Found]) -> bool:
@@ -325,6 +347,7 @@ def find_responsibilities(text: str, sections: list[Section], rules: RuleSet) ->
     tags, warnings = find_tags(text, rr, dr)
     taken = list(tags)
     taken += find_fields(text, rr, dr, taken)
+    taken += find_bracketed_lists(text, rr, dr, taken)
     taken += find_tab_rows(text, rr, dr)
     taken += find_cells(text, sections, rr, dr, taken)
     taken += find_lead_phrases(text, rr, dr, taken)
