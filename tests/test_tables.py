@@ -268,6 +268,37 @@ def test_tab_task_table_row_spans(rules: RuleSet) -> None:
     assert [text[a:b].split("\t")[0] for a, b in table.row_spans] == ["1", "2"]
 
 
+FLAT_NO_SEQ = (
+    "(三)具体指标\n\n分类\n\n指    标\n\n2020年期初值\n\n2025年\n\n目标值\n\n指标\n\n属性\n\n"
+    "居家社区\n\n养老\n\n城乡基本养老保险参保缴费率(%)\n\n-\n\n≥90\n\n预期性\n\n"
+    "老年人接受居家上门服务覆盖率(%)\n\n10.76\n\n18\n\n约束性\n\n"
+    "机构养老\n\n护理型床位数占养老机构床位总数比例(%)\n\n67.8\n\n70\n\n约束性\n\n"
+    "三、重点任务\n\n1.完善服务设施空间布局。到2025年,养老床位达到5万张。\n"
+)
+
+
+def test_flattened_without_seq_rows_close_on_the_attribute(rules: RuleSet, doc001: Document) -> None:
+    doc = _run(FLAT_NO_SEQ, rules)
+    (table,) = doc.tables
+    assert (table.rule, table.kind) == ("table.attr_rows", "indicator")
+    assert table.header == ["分类", "指标", "2020年期初值", "2025年目标值", "指标属性"]
+    assert [r[0] for r in table.rows] == ["居家社区养老", "居家社区养老", "机构养老"]
+    assert table.rows[1] == ["居家社区养老", "老年人接受居家上门服务覆盖率(%)", "10.76", "18", "约束性"]
+    assert table.quote.endswith("约束性") and "三、" not in table.quote
+    flat = {t.quote: t for t in doc001.targets}
+    assert len(doc.targets) == 3
+    for t in doc.targets:
+        f = flat[t.quote]
+        assert (t.value, t.unit, t.comparator, t.year, t.baseline, t.binding) == (
+            f.value,
+            f.unit,
+            f.comparator,
+            f.year,
+            f.baseline,
+            f.binding,
+        )
+
+
 def test_bare_year_columns_first_is_the_baseline(rules: RuleSet) -> None:
     text = (
         "类别\t指标\t2020年\t2025年\t属性\n"

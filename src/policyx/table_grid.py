@@ -1,11 +1,12 @@
 """Rebuild the table grids of doc.text (SPEC 9): every reader tried in turn over the lines.
 
-``table_flat`` reads tables flattened one cell per line (anchored on 序号), ``table_tab`` reads the
-TAB-separated rows html.py renders.
+``table_flat`` reads tables flattened one cell per line (anchored on 序号), ``table_attr`` those with no
+序号 whose rows end in a 约束性/预期性 cell, ``table_tab`` the TAB-separated rows html.py renders.
 """
 
 from __future__ import annotations
 
+from policyx.table_attr import attr_at
 from policyx.table_cells import Cell, Failure, Grid, Line, squeeze, text_lines
 from policyx.table_flat import flat_at
 from policyx.table_rules import TableRules
@@ -31,6 +32,9 @@ def reconstruct(text: str, tr: TableRules, stops: set[int] | None = None) -> tup
         elif tr.match("seq_header", squeeze(lines[i].text)):
             one, i = flat_at(lines, i, tr, stops)
             found = [one]
+        elif tr.column("indicator", squeeze(lines[i].text)):
+            grid, i = attr_at(lines, i, tr, stops)
+            found = [grid]
         else:
             found = []
             i += 1

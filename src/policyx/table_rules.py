@@ -50,6 +50,7 @@ class TableRules(RuleFile):
     binding_words: list[BindingWord]
     unit_bracket: PatternRule
     year_only: PatternRule
+    binding_cell: PatternRule
     header_year: PatternRule
     scales: dict[str, float]
     value_cell: PatternRule
@@ -57,6 +58,7 @@ class TableRules(RuleFile):
     target_rule: Rule
     baseline_rule: Rule
     flat_rule: Rule
+    attr_rule: Rule
     tab_rule: Rule
 
     _re: dict[str, regex.Pattern[str]] = PrivateAttr()
@@ -83,16 +85,18 @@ class TableRules(RuleFile):
             *self.binding_words,
             self.unit_bracket,
             self.year_only,
+            self.binding_cell,
             self.header_year,
             self.value_cell,
             self.target_rule,
             self.baseline_rule,
             self.flat_rule,
+            self.attr_rule,
             self.tab_rule,
         ]
         check_ids_unique(rules, self.FILE)
         named = ("seq_header", "seq_cell", "lead_header", "header_vocab", "fragment", "unit_line", "numeric_cell")
-        named += ("fragment_tail", "unit_list", "year_only", "header_year")
+        named += ("fragment_tail", "unit_list", "year_only", "header_year", "binding_cell")
         self._re = {name: regex.compile(getattr(self, name).pattern) for name in named}
         self._re["unit_bracket"] = regex.compile(self.unit_bracket.pattern)
         self._re["value_cell"] = regex.compile(self.value_cell.pattern)
