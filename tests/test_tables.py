@@ -13,6 +13,7 @@ from policyx.models import Baseline, Document, Source
 from policyx.rules import RuleSet
 from policyx.sections import split_sections
 from policyx.table_grid import reconstruct
+from policyx.table_read import read_value
 from policyx.table_rules import TableRules
 from policyx.tables import extract_tables
 
@@ -311,6 +312,27 @@ def test_bare_year_columns_first_is_the_baseline(rules: RuleSet) -> None:
     assert (second.value, second.comparator, second.baseline) == (60, ">", None)
     (stat,) = doc.statistics
     assert (stat.value, stat.as_of) == (2.54, "2020")
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "value_max", "comparator"),
+    [
+        ("≥90", 90, None, ">="),
+        (">60", 60, None, ">"),
+        ("主城区100", 100, None, "="),
+        ("6左右", 6, None, "~"),
+        ("1.5万", 15000, None, "="),
+        ("10-15", 10, 15, "="),
+        ("95%以上", 95, None, ">="),
+        ("-", None, None, None),
+        ("城镇社区95行政村90", None, None, None),
+    ],
+)
+def test_value_cells(
+    rules: RuleSet, cell: str, value: float | None, value_max: float | None, comparator: str | None
+) -> None:
+    got = read_value(cell, rules.get(TableRules))
+    assert ((got.value, got.value_max, got.comparator) if got else (None, None, None)) == (value, value_max, comparator)
 
 
 def test_tab_caption_rows_split_two_tables(rules: RuleSet) -> None:

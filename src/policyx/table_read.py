@@ -76,20 +76,22 @@ def _unit_cell(text: str, tr: TableRules) -> _Unit | None:
 @dataclass(slots=True)
 class _Value:
     value: float
+    value_max: float | None
     comparator: Comparator
     percent: str | None  # % or ‰ written in the cell itself
 
 
 def read_value(cell: str, tr: TableRules) -> _Value | None:
-    """``≥90`` → 90 ``>=``; ``主城区100`` → 100 ``=``; ``-``, empty or two numbers → None."""
+    """``≥90`` → 90 ``>=``; ``主城区100`` → 100 ``=``; ``10-15`` → 10..15; ``-``, empty or two numbers → None."""
     m = tr.match("value_cell", squeeze(cell))
     if not m:
         return None
     value = parse_number(m.group("num"))
-    if value is None:
+    top = parse_number(m.group("max")) if m.group("max") else None
+    if value is None or (m.group("max") and top is None):
         return None
     word = m.group("cmp") or m.group("post") or ""
-    return _Value(value, tr.comparators.get(word, "="), m.group("after"))
+    return _Value(value, top, tr.comparators.get(word, "="), m.group("after"))
 
 
 def _scaled(value: float, scale: float) -> float:
@@ -152,6 +154,7 @@ def read_indicators(
                     id=f"t-tab{table_no}-{r}" + (f"-{k + 1}" if k else ""),
                     rule=tr.target_rule.id,
                     value=_scaled(got.value, t_unit.scale),
+                    value_max=_scaled(got.value_max, t_unit.scale) if got.value_max is not None else None,
                     unit=t_unit.unit,
                     comparator=got.comparator,
                     year=_year(h[col], tr),
