@@ -76,6 +76,20 @@ def test_truncated_gbk_is_a_clear_error() -> None:
         decode(data, "text")
 
 
+def test_truncated_utf8_is_a_clear_error() -> None:
+    data = (SENTENCES[0] * 3).encode("utf-8")[:-1]
+    with pytest.raises(InputError, match="truncated UTF-8"):
+        decode(data, "text")
+
+
+def test_utf8_with_one_corrupt_byte_stays_utf8_with_a_warning(rules: RuleSet) -> None:
+    good = ("\n".join(SENTENCES) * 5).encode("utf-8")
+    doc = read_document(good[:40] + b"\xff" + good[40:], rules, name="doc.txt")
+    assert doc.source.encoding == "utf-8 (lossy)"
+    assert "\ufffd" in doc.text and SENTENCES[2] in doc.text
+    assert [w.code for w in doc.warnings] == ["lossy_decode"]
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

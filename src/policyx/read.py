@@ -15,13 +15,18 @@ import stat
 import unicodedata
 from pathlib import Path
 
-from policyx.models import Document, Source
+from policyx.models import Document, DocWarning, Source
 from policyx.rules import RuleFile, RuleSet
 
 # Not HTML parsing: a byte-level sniff of the first KiB for a declared charset, as browsers do
 # before they parse (the HTML spec's "prescan"); the page itself is parsed in html.py.
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _HTML_SNIFF = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|table|p)\b", re.I | re.S)
+
+#: the encoding recorded for UTF-8 read with a few undecodable bytes replaced by U+FFFD
+UTF8_LOSSY = "utf-8 (lossy)"
+_LOSSY_PER_CHARS = 2000  # at most one bad spot per this many characters still counts as UTF-8
+_BAD_RUNS = re.compile("\ufffd+")  # one corrupt byte inside a character leaves a short run of U+FFFD
 
 # The GB family is decoded as GB18030, the superset: pages that declare gb2312 use GBK characters.
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "euc-cn", "x-gbk", "cp936"}
@@ -97,6 +102,15 @@ def decode(data: bytes, fmt: str) -> tuple[str, str]:
                 raise InputError(
                     f"truncated GB18030/GBK text: the last {len(data) - exc.start} byte(s) are half a character"
                 ) from None
+    # neither GB nor whole UTF-8: UTF-8 that stops inside its last character was cut short
+    if utf8_error.reason == "unexpected end of data" and utf8_error.start >= len(data) - 3:
+        raise InputError(
+            f"truncated UTF-8 text: the last {len(data) - utf8_error.start} byte(s) are half a character"
+        ) from None
+    # UTF-8 with a few corrupt bytes (a bad copy, a stray Latin-1 byte) is still UTF-8: keep it, mark the loss
+    lossy = data.decode("utf-8", errors="replace")
+    if len(_BAD_RUNS.findall(lossy)) <= max(1, len(lossy) // _LOSSY_PER_CHARS):
+        return lossy, UTF8_LOSSY
     from charset_normalizer import from_bytes  # imported here: only the rare undecided file pays for it
 
     best = from_bytes(data).best()
@@ -138,4 +152,8 @@ def read_document(src: str | os.PathLike[str] | bytes, rules: RuleSet, *, name: 
     text, encoding = decode(data, fmt)
     text = unicodedata.normalize("NFC", text)
     source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding, format=fmt)  # type: ignore[arg-type]
-    return Document(doc_id=doc_id_for(name or path), source=source, text=text)
+    warnings = []
+    if encoding == UTF8_LOSSY:
+        bad = len(_BAD_RUNS.findall(text))
+        warnings.append(DocWarning(code="lossy_decode", message=f"{bad} undecodable byte sequence(s) became U+FFFD"))
+    return Document(doc_id=doc_id_for(name or path), source=source, text=text, warnings=warnings)
