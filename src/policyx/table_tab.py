@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from policyx.models import Span
-from policyx.table_cells import Cell, Failure, Grid, Line, squeeze
+from policyx.table_cells import Cell, Grid, Line, squeeze
 from policyx.table_rules import TableRules
 
 
@@ -45,7 +45,7 @@ def tab_blocks(run: list[Line], tr: TableRules) -> list[list[Line]]:
     return [b for b in blocks if b]
 
 
-def tab_block(block: list[Line], tr: TableRules) -> Grid | Failure | None:
+def tab_block(block: list[Line], tr: TableRules) -> Grid | None:
     grid = [_tab_cells(ln) for ln in block]
     width = max(len(r) for r in grid)
     if width < 2:
@@ -63,8 +63,8 @@ def tab_block(block: list[Line], tr: TableRules) -> Grid | Failure | None:
         header = [h if j >= len(below) or below[j] == h else h + below[j] for j, h in enumerate(header)]
         body += 1
     rows = [r + [Cell("", r[-1].end, r[-1].end)] * (width - len(r)) for r in grid[body:]]
-    if len(rows) < tr.min_rows:
-        return Failure(span, f"TAB-separated table with {len(rows)} row(s)") if rows else None
+    if not rows:  # the cells are explicit here: one row is a table, a header alone is not
+        return None
     if not any(tr.match("header_vocab", h) for h in header):
         return None
     return Grid(header, rows, [(ln.start, ln.end) for ln in block[body:]], span, tr.tab_rule.id)
