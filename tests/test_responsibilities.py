@@ -233,6 +233,15 @@ def test_guangzhou_page_task_table(shared_html: Path, rules: RuleSet) -> None:
     assert rows[0].unit_keys == [None, "health"]
 
 
+def test_task_table_rows_split_consecutive_unit_lines(rules: RuleSet) -> None:
+    # the last unit cell of row 1 touches the first of row 2 (row 2's number and task cells are empty)
+    text = "责任单位\n推动公建民营改革\n市民政局\n市发改委\n市国资委\n"
+    boundary = text.index("市发改委")
+    assert [units for units, _ in _records(text, rules)] == [["市民政局", "市发改委", "市国资委"]]
+    found, _ = find_responsibilities(text, [], rules, [(0, boundary), (boundary, len(text))])
+    assert [f.units for f in found] == [["市民政局"], ["市发改委", "市国资委"]]
+
+
 def test_bare_unit_lines_outside_a_table_are_not_records(rules: RuleSet) -> None:
     # a signature or a reply page's 承办单位 block is not a task assignment
     text = "认真贯彻执行。\n泊头市人民政府办公室\n2022年3月10日\n承办单位\n平顶山市发展和改革委员会\n"

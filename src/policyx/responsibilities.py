@@ -8,6 +8,7 @@ section is the innermost section containing it: the paragraph's section for a ta
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import regex
@@ -236,11 +237,30 @@ def _table_zones(text: str, sections: list[Section], rr: ResponsibilityRules) ->
     return zones
 
 
+def _split_by_rows(run: list[_Line], rows: list[tuple[int, int]]) -> list[list[_Line]]:
+    """A run of unit lines never spans two table rows (row spans from the tables stage, when it gave them)."""
+    out: list[list[_Line]] = []
+    last: int | None = None
+    for ln in run:
+        row = next((i for i, (a, b) in enumerate(rows) if a <= ln.start < b), None)
+        if out and row == last:
+            out[-1].append(ln)
+        else:
+            out.append([ln])
+        last = row
+    return out
+
+
 def find_cells(
-    text: str, sections: list[Section], rr: ResponsibilityRules, dr: DepartmentRules, taken: list[_Found]
+    text: str,
+    sections: list[Section],
+    rr: ResponsibilityRules,
+    dr: DepartmentRules,
+    taken: list[_Found],
+    task_rows: Sequence[tuple[int, int]] = (),
 ) -> list[_Found]:
-    """Lines that are nothing but units and role words; consecutive ones are one cell."""
-    zones = _table_zones(text, sections, rr)
+    """Lines that are nothing but units and role words; consecutive ones (in one table row) are one cell."""
+    zones = _table_zones(text, sections, rr) + list(task_rows)
     runs: list[list[_Line]] = []
     prev_end: int | None = None  # end of the previous line when it was a unit line
     for m in regex.finditer(r"[^\n]+", text):
@@ -265,6 +285,8 @@ def find_cells(
         else:
             runs.append([line])
         prev_end = line.end
+    if task_rows:
+        runs = [part for run in runs for part in _split_by_rows(run, list(task_rows))]
     found: list[_Found] = []
     for run in runs:
         units = [u for ln in run for u in ln.units]
@@ -341,7 +363,10 @@ def find_lead_phrases(text: str, rr: ResponsibilityRules, dr: DepartmentRules, t
     return found
 
 
-def find_responsibilities(text: str, sections: list[Section], rules: RuleSet) -> tuple[list[_Found], list[DocWarning]]:
+def find_responsibilities(
+    text: str, sections: list[Section], rules: RuleSet, task_rows: Sequence[tuple[int, int]] = ()
+) -> tuple[list[_Found], list[DocWarning]]:
+    """Every responsibility record in ``text``; ``task_rows`` are the row spans of task tables, when known."""
     rr = rules.get(ResponsibilityRules)
     dr = rules.get(DepartmentRules)
     tags, warnings = find_tags(text, rr, dr)
@@ -349,13 +374,15 @@ def find_responsibilities(text: str, sections: list[Section], rules: RuleSet) ->
     taken += find_fields(text, rr, dr, taken)
     taken += find_bracketed_lists(text, rr, dr, taken)
     taken += find_tab_rows(text, rr, dr)
-    taken += find_cells(text, sections, rr, dr, taken)
+    taken += find_cells(text, sections, rr, dr, taken, task_rows)
     taken += find_lead_phrases(text, rr, dr, taken)
     return sorted(taken, key=lambda f: f.start), warnings
 
 
 def extract_responsibilities(doc: Document, rules: RuleSet) -> Document:
-    found, warnings = find_responsibilities(doc.text, doc.sections, rules)
+    # the tables stage may give the rows of task-division tables; the line forms work without them
+    rows = [(a, b) for t in doc.tables if t.kind == "tasks" for a, b in t.row_spans]
+    found, warnings = find_responsibilities(doc.text, doc.sections, rules, rows)
     index = SectionIndex(doc.sections)
     dr = rules.get(DepartmentRules)
     records = [
