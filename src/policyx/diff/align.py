@@ -172,18 +172,40 @@ class Aligner:
             g.items.append(it)
         return groups
 
+    def _strong_words(self, g: _Group) -> set[str]:
+        words = (self.matcher.phrase(p).words for p in g.phrases)
+        return {w for ws in words for w in ws if self.matcher.weight(w) == 1.0}
+
     def _merge(self, groups: list[_Group], docs: list[tuple[Column, Document]]) -> None:
-        while True:
-            best: tuple[tuple[float, str, str, Score], int, int] | None = None
-            for i, g in enumerate(groups):
-                for j in range(i + 1, len(groups)):
-                    found = self._linkage(g, groups[j])
-                    if found and (best is None or found[0] > best[0][0]):
-                        best = (found, i, j)
-            if best is None:
-                return
-            (_, pa, pb, pair), i, j = best
-            g, h = groups[i], groups.pop(j)
+        """Merge the best-linked pair until none reaches the threshold. Only groups that share a substantive
+        word can merge (the similarity rule needs one), so candidates come from a word index, and a pair's
+        linkage is computed once until one of its groups changes."""
+        alive = dict(enumerate(groups))
+        index: dict[str, set[int]] = {}
+        for gid, g in alive.items():
+            for w in self._strong_words(g):
+                index.setdefault(w, set()).add(gid)
+        linkage: dict[tuple[int, int], tuple[float, str, str, Score]] = {}
+
+        def relink(gid: int) -> None:
+            g = alive[gid]
+            others = {o for w in self._strong_words(g) for o in index.get(w, ())} - {gid}
+            for o in others:
+                pair = (min(gid, o), max(gid, o))
+                found = self._linkage(alive[pair[0]], alive[pair[1]])
+                if found:
+                    linkage[pair] = found
+
+        for gid in list(alive):
+            relink(gid)
+        while linkage:
+            (gi, hj), (_, pa, pb, pair) = max(linkage.items(), key=lambda kv: (kv[1][0], -kv[0][0], -kv[0][1]))
+            g, h = alive[gi], alive.pop(hj)
+            for w in self._strong_words(h):
+                index[w].discard(hj)
+                index[w].add(gi)
+            for key in [k for k in linkage if gi in k or hj in k]:
+                del linkage[key]
             a = next(it for it in g.items if it.target.indicator == pa)
             b = next(it for it in h.items if it.target.indicator == pb)
             g.links.extend(h.links)
@@ -203,6 +225,8 @@ class Aligner:
             )
             g.items.extend(h.items)
             g.key = g.key or h.key
+            relink(gi)
+        groups[:] = list(alive.values())
 
     def _row(self, g: _Group, docs: list[tuple[Column, Document]]) -> Row:
         units = Counter(i.target.unit for i in g.items)
