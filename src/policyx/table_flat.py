@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import pairwise
 
 from policyx.models import Span
@@ -20,9 +20,9 @@ from policyx.table_rules import TableRules
 
 @dataclass(slots=True)
 class _Row:
-    lead: list[Line] = field(default_factory=list)  # the category lines printed before its number
-    seq: Line | None = None
-    body: list[Line] = field(default_factory=list)
+    seq: Line  # the line holding the row's number
+    lead: list[Line]  # the category lines printed before its number
+    body: list[Line]  # the lines after it
 
 
 def _seq(line: Line, tr: TableRules) -> int | None:
@@ -222,8 +222,17 @@ def _find_rows(
     return seqs, end
 
 
-def flat_at(lines: list[Line], i: int, tr: TableRules, stops: set[int]) -> tuple[Grid | Failure | None, int]:
-    """The flattened table whose ``序号`` cell is line ``i``, and the line index to go on from."""
+@dataclass(slots=True)
+class _Header:
+    lead: list[Line]  # the header cells before 序号 (a category column)
+    seq: Line  # the 序号 cell
+    cells: list[str]  # the header cells after 序号, split cells joined
+    first_lead: list[Line]  # the first row's category cell, printed before its number
+    first_row: int  # index of the line holding the number 1
+
+
+def _header_at(lines: list[Line], i: int, tr: TableRules, stops: set[int]) -> _Header | None:
+    """The header around the ``序号`` cell on line ``i``, or None when no numbered rows follow it."""
     lead_n = 0
     while lead_n < tr.lead_header.max_cells and i - lead_n - 1 >= 0:
         prev = lines[i - lead_n - 1]
@@ -233,10 +242,10 @@ def flat_at(lines: list[Line], i: int, tr: TableRules, stops: set[int]) -> tuple
     k = i + 1
     while k < len(lines) and _seq(lines[k], tr) != 1:
         if k - i > 24 or lines[k].start in stops or "\t" in lines[k].text:
-            return None, i + 1
+            return None
         k += 1
     if k >= len(lines):
-        return None, i + 1
+        return None
     head = [squeeze(ln.text) for ln in lines[i + 1 : k]]
     n_head = len(head)
     if lead_n:
@@ -246,29 +255,41 @@ def flat_at(lines: list[Line], i: int, tr: TableRules, stops: set[int]) -> tuple
     if n_head == len(head):
         lead_n = 0  # no category cell before the first number: the short line above 序号 was a title
     if n_head == 0 or not any(tr.match("header_vocab", h) for h in head[:n_head]):
-        return None, i + 1
-    first_lead = lines[i + 1 + n_head : k]
-    header = join_header(head[:n_head], tr)
-    seqs, end = _find_rows(lines, k, len(header), tr, stops, learn=False)
-    typical = Counter(b - a - 1 for a, b in pairwise(seqs)).most_common(1)
-    if not lead_n and typical and len(header) > typical[0][0]:
-        header = _unwrap_header(header, typical[0][0], tr)
-    n = len(header)
-    seqs, end = _find_rows(lines, k, n, tr, stops)
-    block: Span = (lines[i - lead_n].start, lines[end - 1].end)
-    if len(seqs) < tr.min_rows:
-        return Failure(block, f"table header found but only {len(seqs)} numbered row(s)"), end
-    bounds = [*seqs, end]
+        return None
+    return _Header(lines[i - lead_n : i], lines[i], join_header(head[:n_head], tr), lines[i + 1 + n_head : k], k)
+
+
+def _split_rows(lines: list[Line], head: _Header, seqs: list[int], end: int, n: int) -> list[_Row]:
+    """The lines of each numbered row; with a category column, lines past a row's ``n`` cells are the
+    next row's category cell (printed before its number)."""
     raw: list[_Row] = []
-    pending = list(first_lead)
-    for r, (a, b) in enumerate(pairwise(bounds)):
+    pending = list(head.first_lead)
+    for r, (a, b) in enumerate(pairwise([*seqs, end])):
         body = lines[a + 1 : b]
-        row = _Row(lead=pending, seq=lines[a], body=body)
+        row = _Row(seq=lines[a], lead=pending, body=body)
         pending = []
-        if lead_n and r + 1 < len(seqs) and len(body) > n:
-            # lines past the row's cells are the next row's category cell (printed before its number)
+        if head.lead and r + 1 < len(seqs) and len(body) > n:
             row.body, pending = body[:n], body[n:]
         raw.append(row)
+    return raw
+
+
+def flat_at(lines: list[Line], i: int, tr: TableRules, stops: set[int]) -> tuple[Grid | Failure | None, int]:
+    """The flattened table whose ``序号`` cell is line ``i``, and the line index to go on from."""
+    head = _header_at(lines, i, tr, stops)
+    if head is None:
+        return None, i + 1
+    header = head.cells
+    seqs, _ = _find_rows(lines, head.first_row, len(header), tr, stops, learn=False)
+    typical = Counter(b - a - 1 for a, b in pairwise(seqs)).most_common(1)
+    if not head.lead and typical and len(header) > typical[0][0]:
+        header = _unwrap_header(header, typical[0][0], tr)
+    n = len(header)
+    seqs, end = _find_rows(lines, head.first_row, n, tr, stops)
+    block: Span = ((head.lead or [head.seq])[0].start, lines[end - 1].end)
+    if len(seqs) < tr.min_rows:
+        return Failure(block, f"table header found but only {len(seqs)} numbered row(s)"), end
+    raw = _split_rows(lines, head, seqs, end, n)
     # what each column holds, learnt from the rows that needed no merging
     exact = [[cell_of(ln) for ln in row.body] for row in raw if len(row.body) == n]
     profiles = _profiles(exact, n, tr) if exact else None
@@ -278,20 +299,15 @@ def flat_at(lines: list[Line], i: int, tr: TableRules, stops: set[int]) -> tuple
         if cells is None:
             return Failure(block, f"row {r + 1} has {len(row.body)} cells for {n} columns"), end
         fitted.append(cells)
-    row_spans = [
-        ((row.lead or [row.seq])[0].start, (row.body or [row.seq])[-1].end) for row in raw if row.seq is not None
-    ]
-    body_rows = _complete(fitted, n, tr, row_spans)
+    row_spans = [((row.lead or [row.seq])[0].start, (row.body or [row.seq])[-1].end) for row in raw]
     rows: list[list[Cell]] = []
     category: Cell | None = None
-    for row, cells in zip(raw, body_rows, strict=True):
-        assert row.seq is not None
-        if lead_n:
-            if row.lead:
-                category = Cell("".join(ln.text for ln in row.lead), row.lead[0].start, row.lead[-1].end)
-            lead_cell = category or Cell("", row.seq.start, row.seq.start)
-            rows.append([lead_cell, cell_of(row.seq), *cells])
-        else:
+    for row, cells in zip(raw, _complete(fitted, n, tr, row_spans), strict=True):
+        if not head.lead:
             rows.append([cell_of(row.seq), *cells])
-    full_header = [squeeze(ln.text) for ln in lines[i - lead_n : i]] + [squeeze(lines[i].text), *header]
+            continue
+        if row.lead:  # a new category cell; rows without one are covered by the one above
+            category = Cell("".join(ln.text for ln in row.lead), row.lead[0].start, row.lead[-1].end)
+        rows.append([category or Cell("", row.seq.start, row.seq.start), cell_of(row.seq), *cells])
+    full_header = [*(squeeze(ln.text) for ln in head.lead), squeeze(head.seq.text), *header]
     return Grid(full_header, rows, row_spans, block, tr.flat_rule.id), end
