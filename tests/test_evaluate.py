@@ -25,7 +25,6 @@ from policyx.cli import app
 from policyx.evaluate import evaluate, load_gold, load_outputs, score_document
 from policyx.evaluate.floors import FloorError, load_floors, lowered_floors, unmet_floors
 from policyx.evaluate.match import match_responsibilities, match_sections, match_targets, predicted_section_keys
-from policyx.evaluate.report import evaluation_json
 from policyx.evaluate.text import char_f1, lcs_len, norm, num_eq, overlap, prf
 from policyx.rules import RuleSet
 
@@ -575,7 +574,9 @@ def _reference(out: Path) -> dict[str, Any]:
 
 def _assert_agree(out: Path) -> None:
     ref = _reference(out)
-    ours = evaluation_json(evaluate(load_gold(GOLD), load_outputs(out)))
+    result = CliRunner().invoke(app, ["eval", str(GOLD), str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    ours = json.loads(result.stdout)
     assert ours["summary"] == ref["summary"]
     assert set(ours["per_doc"]) == set(ref["per_doc"])
     for stem, theirs in ref["per_doc"].items():
