@@ -45,5 +45,6 @@ def gold_documents() -> list[tuple[Column, Document]]:
     for path in sorted(GOLD.glob("0*.yaml")):
         doc = gold_document(path)
         label = doc.meta.region or doc.doc_id
-        out.append((Column(label=label, doc_id=doc.doc_id, path=str(path), region=doc.meta.region), doc))
+        col = Column(label=label, doc_id=doc.doc_id, path=str(path), region=doc.meta.region, targets=len(doc.targets))
+        out.append((col, doc))
     return out

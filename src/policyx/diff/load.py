@@ -64,7 +64,14 @@ def label_columns(docs: list[tuple[Path, Document]]) -> list[Column]:
             label = f"{label}′"
         labels.append(label)
     return [
-        Column(label=label, doc_id=doc.doc_id, path=str(path), region=doc.meta.region, title=doc.meta.title)
+        Column(
+            label=label,
+            doc_id=doc.doc_id,
+            path=str(path),
+            region=doc.meta.region,
+            title=doc.meta.title,
+            targets=len(doc.targets),
+        )
         for (path, doc), label in zip(docs, labels, strict=True)
     ]
 

@@ -22,6 +22,7 @@ class Column(_Model):
     path: str
     region: str | None = None
     title: str | None = None
+    targets: int = Field(0, description="how many targets the document sets")
 
 
 class Entry(_Model):

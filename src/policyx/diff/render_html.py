@@ -39,6 +39,7 @@ table.diff tr.group td {{ background: #e3e9f2; font-weight: bold; }}
 td.value {{ font-weight: 600; white-space: nowrap; }}
 td.none {{ color: #b5bcc7; }}
 .base, .lead {{ display: block; font-weight: normal; color: #5a6372; font-size: 12px; }}
+.count {{ color: #8a93a3; font-size: 12px; }}
 .missing {{ color: #8a93a3; font-size: 11px; margin-top: 2px; }}
 .cov {{ text-align: right; color: #5a6372; }}
 """
@@ -89,16 +90,16 @@ def _short(s: str, n: int) -> str:
 def _cell(entries: list[Entry]) -> str:
     if not entries:
         return '<td class="none">—</td>'
+    quotes = " / ".join(e.quote for e in entries)  # the source sentence on hover
     values = "; ".join(dict.fromkeys(value_text(e) for e in entries))
-    out = [f'<td class="value">{escape(values)}']
+    out = [f'<td class="value" title="{escape(quotes)}">{escape(values)}']
     bases = "; ".join(dict.fromkeys(b for e in entries if (b := baseline_text(e))))
     if bases:
         out.append(f'<span class="base">基线 {escape(bases)}</span>')
     leads = "; ".join(dict.fromkeys(x for e in entries if (x := lead_text(e))))
     if leads:
         out.append(f'<span class="lead">{escape(leads)}</span>')
-    quotes = " / ".join(e.quote for e in entries)
-    return "".join(out).replace("<td ", f'<td title="{escape(quotes)}" ', 1) + "</td>"
+    return "".join(out) + "</td>"
 
 
 def _table(table: DiffTable) -> str:
@@ -123,7 +124,7 @@ def html_report(table: DiffTable) -> str:
     colors = _colors(table.columns)
     docs = "".join(
         f'<div class="doc"><span class="swatch" style="background:{colors[c.label]}"></span>'
-        f"<b>{escape(c.label)}</b> {escape(c.title or '')}</div>"
+        f'<b>{escape(c.label)}</b> {escape(c.title or "")} <span class="count">目标 {c.targets} 项</span></div>'
         for c in table.columns
     )
     charts = []
