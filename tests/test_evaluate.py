@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from policyx.batch import collect_inputs, run_batch
 from policyx.cli import app
-from policyx.evaluate import evaluate, load_gold, load_outputs, score_document
+from policyx.evaluate import GoldError, evaluate, load_gold, load_outputs, score_document
 from policyx.evaluate.floors import FloorError, load_floors, lowered_floors, unmet_floors
 from policyx.evaluate.match import match_responsibilities, match_sections, match_targets, predicted_section_keys
 from policyx.evaluate.text import char_f1, lcs_len, norm, num_eq, overlap, prf
@@ -430,6 +430,13 @@ def test_gold_loads_keyed_by_document_stem() -> None:
     golds = load_gold(GOLD)
     assert sorted(golds) == sorted(p.stem for p in CORPUS.glob("*.txt"))
     assert all(isinstance(g["targets"], list) for g in golds.values())
+
+
+def test_two_gold_files_for_one_document_are_refused(tmp_path: Path) -> None:
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text("doc: 000_d432b4ee5b26c821.txt\ntargets: []\n", encoding="utf-8")
+    with pytest.raises(GoldError, match="second gold file"):
+        load_gold(tmp_path)
 
 
 def test_a_perfect_prediction_scores_one(tmp_path: Path) -> None:

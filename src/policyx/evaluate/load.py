@@ -35,7 +35,10 @@ def load_gold(gold_dir: Path) -> dict[str, Obj]:
             raise GoldError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
         if not isinstance(gold, dict) or not gold.get("doc"):
             raise GoldError(f"{path}: a gold file is a mapping with a 'doc' key")
-        golds[Path(str(gold["doc"])).stem] = gold
+        stem = Path(str(gold["doc"])).stem
+        if stem in golds:
+            raise GoldError(f"{path}: a second gold file for {gold['doc']}")
+        golds[stem] = gold
     return golds
 
 
