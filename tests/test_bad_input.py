@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from policyx.batch import collect_inputs, run_batch
 from policyx.cli import app
+from policyx.pipeline import extract_document
 from policyx.read import InputError, InputRules, read_document
 from policyx.rules import RuleSet
 
@@ -84,6 +85,13 @@ def test_a_fifo_is_refused_without_blocking(tmp_path: Path, rules: RuleSet) -> N
     os.mkfifo(fifo)
     with pytest.raises(InputError, match="not a regular file"):
         read_document(fifo, rules)
+
+
+def test_a_portal_menu_page_is_not_a_policy_text(rules: RuleSet) -> None:
+    items = ["政务公开", "政策文件", "通知公告", "政策解读", "人事信息", "财政预决算", "建议提案办理", "统计信息"] * 4
+    page = "<html><body><div class='list'><ul>" + "".join(f"<li>{x}</li>" for x in items) + "</ul></div></body></html>"
+    with pytest.raises(InputError, match="sentence"):
+        extract_document(page.encode(), name="index.html", rules=rules)
 
 
 def test_a_directory_named_like_a_file_is_refused(tmp_path: Path, rules: RuleSet) -> None:

@@ -8,11 +8,17 @@ from policyx.rules import RuleSet
 
 
 def ensure_policy_text(doc: Document, rules: RuleSet) -> Document:
-    need = rules.get(InputRules).min_cjk_chars
+    cfg = rules.get(InputRules)
     found = 0
     for ch in doc.text:
         if "\u4e00" <= ch <= "\u9fff":
             found += 1
-            if found >= need:
-                return doc
-    raise InputError(f"not a policy text: {found} Chinese characters after cleaning (need {need})")
+            if found >= cfg.min_cjk_chars:
+                break
+    else:
+        raise InputError(f"not a policy text: {found} Chinese characters after cleaning (need {cfg.min_cjk_chars})")
+    # a portal menu or list page has plenty of Chinese but no sentences
+    sentences = doc.text.count("。")
+    if sentences < cfg.min_sentences:
+        raise InputError(f"not a policy text: {sentences} sentence(s) ending in 。 (need {cfg.min_sentences})")
+    return doc
