@@ -42,6 +42,7 @@ class QuantityRules(RuleFile):
     range_number: Pattern
     idiom_after: Pattern
     idioms: list[str] = []
+    weak_numerals: list[str] = []
     percent: list[UnitRule]
     units: list[str]
     unit_word: Pattern
@@ -193,7 +194,9 @@ def find_quantities(text: str, rules: RuleSet, lo: int = 0, hi: int | None = Non
             qr._idiom.match(text, unit_end) or any(text.startswith(w, m.start()) for w in qr.idioms)
         ):
             continue  # 一家一策, 一张网
-        start, end, comparator, _ = _comparators(text, lo, m.start(), unit_end, qr)
+        start, end, comparator, cmp_rule = _comparators(text, lo, m.start(), unit_end, qr)
+        if cmp_rule is None and m.group(0) in qr.weak_numerals:
+            continue  # 一次性, 统一名称: a lone 一 is rarely a count
         found.append(Mention(start, end, m.start(), unit_end, value, value_max, name, comparator, unit_rule))
     return sorted(found, key=lambda f: f.num_start)
 

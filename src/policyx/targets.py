@@ -154,8 +154,12 @@ def _skip_spans(doc: Document, cues: CueRules) -> list[tuple[int, int]]:
     inside = [t.span for t in doc.tables if t.kind in cues.read_tables]
     spans += [s.span for s in doc.sections if cues._project.search(s.title)]
     for s in doc.sections:
-        end = doc.text.find(s.title, s.span[0], s.span[0] + len(s.title) + 16) if s.title else -1
-        spans.append((s.span[0], end + len(s.title) if end >= 0 else s.span[0] + len(s.number or "")))
+        # a heading on a line of its own names a topic; a heading that leads its paragraph (1.到2025年,…达到55%。)
+        # is also a sentence, and its quantities count
+        line_end = doc.text.find("\n", s.span[0])
+        line = doc.text[s.span[0] : line_end if line_end >= 0 else len(doc.text)].rstrip()
+        if s.title and line.endswith(s.title.rstrip()):
+            spans.append((s.span[0], s.span[0] + len(line)))
     title = (doc.meta.title or "").strip()
     if title and title in doc.text:
         at = doc.text.find(title)
