@@ -184,7 +184,18 @@ def test_matcher(rules: RuleSet, text: str, value: float, unit: str, comparator:
 
 
 @pytest.mark.parametrize(
-    "text", ["一家一策", "构建全市“养医康护”一张网", "40、50人员", "8\n支持", "第241号提案", "2022年3月10日"]
+    "text",
+    [
+        "一家一策",
+        "构建全市“养医康护”一张网",
+        "40、50人员",
+        "8\n支持",  # a number column and the next cell
+        "第241号提案",
+        "2022年3月10日",
+        "于本文印发后3个月内出台辖区实施方案",  # a duration
+        "给予一次性补贴",
+        "第三十三条、三十四条规定",
+    ],
 )
 def test_matcher_ignores(rules: RuleSet, text: str) -> None:
     assert find_quantities(text, rules) == []
