@@ -296,7 +296,7 @@ def test_unclosed_tag_is_a_warning(rules: RuleSet) -> None:
 def test_unit_splitting(rules: RuleSet, text: str, units: list[str]) -> None:
     from policyx.departments import DepartmentRules
 
-    parsed = parse_units(text, rules.get(ResponsibilityRules)._syntax, rules.get(DepartmentRules))
+    parsed = parse_units(text, rules.get(ResponsibilityRules)._syntax, rules.get(DepartmentRules).resolver)
     assert parsed.valid
     assert [u.name for u in parsed.units] == units
 

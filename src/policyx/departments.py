@@ -38,6 +38,51 @@ class NonDepartment(Rule):
     patterns: list[Pattern]
 
 
+class Resolver:
+    """The compiled rules and a memo of answers: a plain object, so the hot path skips pydantic's lookups."""
+
+    __slots__ = ("cache", "keyless", "max_prefix", "names", "not_unit", "prefix", "shape", "stems")
+
+    def __init__(self, rules: DepartmentRules) -> None:
+        self.max_prefix = rules.max_prefix
+        self.prefix = regex.compile(rules.prefix)
+        self.shape = regex.compile(rules.unit_shape)
+        self.not_unit = regex.compile(rules.not_unit)
+        self.names = [(d.key, regex.compile(p)) for d in rules.departments for p in d.names]
+        self.stems = [(d.key, regex.compile(p)) for d in rules.departments for p in d.stems]
+        self.keyless = [(n.id, regex.compile(p)) for n in rules.non_departments for p in n.patterns]
+        self.cache: dict[str, Resolution] = {}
+
+    def resolve(self, unit: str) -> Resolution:
+        found = self.cache.get(unit)
+        if found is None:
+            found = self.cache[unit] = self._resolve(unit)
+        return found
+
+    def _resolve(self, unit: str) -> Resolution:
+        for rule_id, pat in self.keyless:
+            if pat.fullmatch(unit):
+                return Resolution(None, "keyless", rule_id)
+        for key, pat in self.names:
+            if pat.fullmatch(unit):
+                return Resolution(key, "department", key)
+        for k in range(min(self.max_prefix, len(unit) - 1) + 1):
+            if k and not self.prefix.fullmatch(unit[:k]):
+                continue
+            stem = unit[k:]
+            for key, pat in self.stems:
+                if pat.fullmatch(stem):
+                    return Resolution(key, "department", key)
+        return Resolution(None, "unknown", None)
+
+    def looks_like_unit(self, text: str) -> bool:
+        if self.resolve(text).kind != "unknown":
+            return True
+        if not self.shape.fullmatch(text) or self.not_unit.search(text):
+            return False
+        return any(self.prefix.fullmatch(text[:k]) for k in range(1, min(self.max_prefix, len(text) - 1) + 1))
+
+
 class DepartmentRules(RuleFile):
     FILE = "departments.yaml"
     max_prefix: int
@@ -47,13 +92,7 @@ class DepartmentRules(RuleFile):
     departments: list[Department]
     non_departments: list[NonDepartment]
 
-    _prefix: regex.Pattern[str] = PrivateAttr()
-    _shape: regex.Pattern[str] = PrivateAttr()
-    _not_unit: regex.Pattern[str] = PrivateAttr()
-    _names: list[tuple[str, regex.Pattern[str]]] = PrivateAttr()
-    _stems: list[tuple[str, regex.Pattern[str]]] = PrivateAttr()
-    _keyless: list[tuple[str, regex.Pattern[str]]] = PrivateAttr()
-    _cache: dict[str, Resolution] = PrivateAttr(default_factory=dict)
+    _resolver: Resolver = PrivateAttr()
 
     def model_post_init(self, _ctx: object) -> None:
         keys = [d.key for d in self.departments]
@@ -61,12 +100,12 @@ class DepartmentRules(RuleFile):
         if dupes:
             raise ValueError(f"duplicate department keys in {self.FILE}: {sorted(dupes)}")
         check_ids_unique(list(self.non_departments), self.FILE)
-        self._prefix = regex.compile(self.prefix)
-        self._shape = regex.compile(self.unit_shape)
-        self._not_unit = regex.compile(self.not_unit)
-        self._names = [(d.key, regex.compile(p)) for d in self.departments for p in d.names]
-        self._stems = [(d.key, regex.compile(p)) for d in self.departments for p in d.stems]
-        self._keyless = [(n.id, regex.compile(p)) for n in self.non_departments for p in n.patterns]
+        self._resolver = Resolver(self)
+
+    @property
+    def resolver(self) -> Resolver:
+        """The plain-object resolver: hand it to loops that ask about many units."""
+        return self._resolver
 
     @property
     def keys(self) -> list[str]:
@@ -74,34 +113,11 @@ class DepartmentRules(RuleFile):
 
     def resolve(self, unit: str) -> Resolution:
         """What ``unit`` is: a department with its key, a deliberately keyless unit, or unknown."""
-        found = self._cache.get(unit)
-        if found is None:
-            found = self._cache[unit] = self._resolve(unit)
-        return found
-
-    def _resolve(self, unit: str) -> Resolution:
-        for rule_id, pat in self._keyless:
-            if pat.fullmatch(unit):
-                return Resolution(None, "keyless", rule_id)
-        for key, pat in self._names:
-            if pat.fullmatch(unit):
-                return Resolution(key, "department", key)
-        for k in range(min(self.max_prefix, len(unit) - 1) + 1):
-            if k and not self._prefix.fullmatch(unit[:k]):
-                continue
-            stem = unit[k:]
-            for key, pat in self._stems:
-                if pat.fullmatch(stem):
-                    return Resolution(key, "department", key)
-        return Resolution(None, "unknown", None)
+        return self._resolver.resolve(unit)
 
     def looks_like_unit(self, text: str) -> bool:
         """A unit the rules know, or a name with the look of one: a level prefix, an organisation ending."""
-        if self.resolve(text).kind != "unknown":
-            return True
-        if not self._shape.fullmatch(text) or self._not_unit.search(text):
-            return False
-        return any(self._prefix.fullmatch(text[:k]) for k in range(1, min(self.max_prefix, len(text) - 1) + 1))
+        return self._resolver.looks_like_unit(text)
 
 
 def department_key(unit: str, rules: RuleSet) -> str | None:

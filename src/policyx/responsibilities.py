@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import regex
 from pydantic import PrivateAttr
 
-from policyx.departments import DepartmentRules
+from policyx.departments import DepartmentRules, Resolver
 from policyx.locate import SectionIndex
 from policyx.models import Document, DocWarning, Responsibility, Section, Target
 from policyx.rules import Pattern, Rule, RuleFile, RuleModel, RuleSet, check_ids_unique
@@ -113,6 +113,10 @@ class ResponsibilityRules(RuleFile):
         raise AssertionError("a field label matched no field")
 
 
+_WS = regex.compile(r"\s+")
+_HEADER_MAX = 40  # a column header line is short; longer lines are not checked against the header pattern
+
+
 @dataclass(slots=True)
 class _Found:
     start: int
@@ -123,7 +127,7 @@ class _Found:
     at: int  # offset whose innermost section is the record's section
 
 
-def _fields(body: str, rr: ResponsibilityRules, dr: DepartmentRules) -> tuple[list[str], list[str], bool]:
+def _fields(body: str, rr: ResponsibilityRules, dr: Resolver) -> tuple[list[str], list[str], bool]:
     """Units and leads of a run of ``label:value`` fields, and whether every value was a unit list."""
     units: list[str] = []
     lead: list[str] = []
@@ -158,7 +162,7 @@ def _matching_close(text: str, i: int, rr: ResponsibilityRules) -> int | None:
     return None
 
 
-def find_tags(text: str, rr: ResponsibilityRules, dr: DepartmentRules) -> tuple[list[_Found], list[DocWarning]]:
+def find_tags(text: str, rr: ResponsibilityRules, dr: Resolver) -> tuple[list[_Found], list[DocWarning]]:
     found: list[_Found] = []
     warnings: list[DocWarning] = []
     for m in rr._tag_open.finditer(text):
@@ -178,7 +182,7 @@ def find_tags(text: str, rr: ResponsibilityRules, dr: DepartmentRules) -> tuple[
     return found, warnings
 
 
-def find_bracketed_lists(text: str, rr: ResponsibilityRules, dr: DepartmentRules, taken: list[_Found]) -> list[_Found]:
+def find_bracketed_lists(text: str, rr: ResponsibilityRules, dr: Resolver, taken: list[_Found]) -> list[_Found]:
     """``(市民政局牵头,市卫健委配合)``: brackets with no field label whose content is only units and role words."""
     found: list[_Found] = []
     opens = rr._syntax.opens
@@ -201,7 +205,7 @@ def _inside(pos: int, spans: list[_Found]) -> bool:
     return any(f.start <= pos < f.end for f in spans)
 
 
-def find_fields(text: str, rr: ResponsibilityRules, dr: DepartmentRules, taken: list[_Found]) -> list[_Found]:
+def find_fields(text: str, rr: ResponsibilityRules, dr: Resolver, taken: list[_Found]) -> list[_Found]:
     """``责任单位:X`` without brackets: the value runs to the end of its line."""
     found: list[_Found] = []
     for m in rr._field_start.finditer(text):
@@ -231,7 +235,7 @@ def _table_zones(text: str, sections: list[Section], rr: ResponsibilityRules) ->
     tops = [s for s in sections if s.parent is None]
     zones: list[tuple[int, int]] = []
     for m in regex.finditer(r"[^\n]+", text):
-        if rr._header.fullmatch(regex.sub(r"\s+", "", m.group())):
+        if len(m.group()) <= _HEADER_MAX and rr._header.fullmatch(_WS.sub("", m.group())):
             end = next((s.span[1] for s in tops if s.span[0] <= m.start() < s.span[1]), len(text))
             zones.append((m.end(), end))
     return zones
@@ -255,12 +259,13 @@ def find_cells(
     text: str,
     sections: list[Section],
     rr: ResponsibilityRules,
-    dr: DepartmentRules,
+    dr: Resolver,
     taken: list[_Found],
     task_rows: Sequence[tuple[int, int]] = (),
 ) -> list[_Found]:
     """Lines that are nothing but units and role words; consecutive ones (in one table row) are one cell."""
     zones = _table_zones(text, sections, rr) + list(task_rows)
+    syn, header = rr._syntax, rr._header  # hoisted: pydantic private attributes are slow to look up
     runs: list[list[_Line]] = []
     prev_end: int | None = None  # end of the previous line when it was a unit line
     for m in regex.finditer(r"[^\n]+", text):
@@ -269,12 +274,8 @@ def find_cells(
         if not body or "\t" in body or _inside(m.start(), taken):
             prev_end = None if body else prev_end
             continue
-        parsed = parse_units(body, rr._syntax, dr)
-        if (
-            rr._header.fullmatch(regex.sub(r"\s+", "", body))
-            or not parsed.valid
-            or (not parsed.units and not parsed.has_role)
-        ):
+        parsed = parse_units(body, syn, dr, strict=True)
+        if header.fullmatch(_WS.sub("", body)) or not parsed.valid or (not parsed.units and not parsed.has_role):
             prev_end = None
             continue
         lead_ws = len(raw) - len(raw.lstrip())
@@ -302,7 +303,7 @@ def find_cells(
     return found
 
 
-def find_tab_rows(text: str, rr: ResponsibilityRules, dr: DepartmentRules) -> list[_Found]:
+def find_tab_rows(text: str, rr: ResponsibilityRules, dr: Resolver) -> list[_Found]:
     """Rows of a tab-separated table whose header names responsibility columns: one record per row."""
     found: list[_Found] = []
     columns: dict[int, bool] = {}  # column index → is a lead (牵头) column; empty outside such a table
@@ -312,7 +313,7 @@ def find_tab_rows(text: str, rr: ResponsibilityRules, dr: DepartmentRules) -> li
             columns = {}
             continue
         cells = line.split("\t")
-        bare = [regex.sub(r"\s+", "", c) for c in cells]
+        bare = [_WS.sub("", c) for c in cells]
         header = {i: bool(rr._lead_label.fullmatch(c)) for i, c in enumerate(bare) if rr._column.fullmatch(c)}
         if header:
             columns = header
@@ -338,7 +339,7 @@ def find_tab_rows(text: str, rr: ResponsibilityRules, dr: DepartmentRules) -> li
     return found
 
 
-def find_lead_phrases(text: str, rr: ResponsibilityRules, dr: DepartmentRules, taken: list[_Found]) -> list[_Found]:
+def find_lead_phrases(text: str, rr: ResponsibilityRules, dr: Resolver, taken: list[_Found]) -> list[_Found]:
     """``市发展改革委、市民政局、市卫健委牵头对…``: the units right before 牵头, back to the first non-unit."""
     found: list[_Found] = []
     for m in rr._marker.finditer(text):
@@ -346,7 +347,7 @@ def find_lead_phrases(text: str, rr: ResponsibilityRules, dr: DepartmentRules, t
             continue
         line_start = text.rfind("\n", 0, m.start()) + 1
         head = text[line_start : m.start()]
-        pieces = split_pieces(head, rr._syntax)
+        pieces = list(split_pieces(head, rr._syntax))
         kept: list[tuple[int, str]] = []
         for a, b in reversed(pieces):
             name = head[a:b].strip(rr.trim)
@@ -368,7 +369,7 @@ def find_responsibilities(
 ) -> tuple[list[_Found], list[DocWarning]]:
     """Every responsibility record in ``text``; ``task_rows`` are the row spans of task tables, when known."""
     rr = rules.get(ResponsibilityRules)
-    dr = rules.get(DepartmentRules)
+    dr = rules.get(DepartmentRules).resolver
     tags, warnings = find_tags(text, rr, dr)
     taken = list(tags)
     taken += find_fields(text, rr, dr, taken)

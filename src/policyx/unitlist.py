@@ -7,11 +7,12 @@ sides are units, and check every piece against ``rules/departments.yaml``. Pure 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import regex
 
-from policyx.departments import DepartmentRules
+from policyx.departments import Resolver
 
 
 @dataclass(slots=True)
@@ -41,9 +42,8 @@ class ListSyntax:
     roles: list[tuple[regex.Pattern[str], bool]]  # (suffix pattern, marks lead)
 
 
-def split_pieces(text: str, syn: ListSyntax) -> list[tuple[int, int]]:
+def split_pieces(text: str, syn: ListSyntax) -> Iterator[tuple[int, int]]:
     """(start, end) of each piece between top-level separators; brackets protect what they enclose."""
-    out: list[tuple[int, int]] = []
     depth, start = 0, 0
     for i, ch in enumerate(text):
         if ch in syn.opens:
@@ -51,10 +51,9 @@ def split_pieces(text: str, syn: ListSyntax) -> list[tuple[int, int]]:
         elif ch in syn.closes:
             depth = max(0, depth - 1)
         elif depth == 0 and (ch in syn.separators or ch == "。"):
-            out.append((start, i))
+            yield start, i
             start = i + 1
-    out.append((start, len(text)))
-    return out
+    yield start, len(text)
 
 
 def _strip_roles(piece: str, syn: ListSyntax) -> tuple[str, bool, bool]:
@@ -72,8 +71,14 @@ def _strip_roles(piece: str, syn: ListSyntax) -> tuple[str, bool, bool]:
             return piece, lead, found
 
 
-def parse_units(text: str, syn: ListSyntax, dr: DepartmentRules) -> UnitList:
-    """Every unit named in ``text`` in order, with offsets into ``text``."""
+_WS = regex.compile(r"\s+")
+
+
+def parse_units(text: str, syn: ListSyntax, dr: Resolver, *, strict: bool = False) -> UnitList:
+    """Every unit named in ``text`` in order, with offsets into ``text``.
+
+    ``strict`` gives up at the first piece that is not a unit: a line of prose costs one piece, not all.
+    """
     out = UnitList()
     for a, b in split_pieces(text, syn):
         raw = text[a:b]
@@ -84,16 +89,18 @@ def parse_units(text: str, syn: ListSyntax, dr: DepartmentRules) -> UnitList:
         if not name:
             continue
         start = a + lead_ws
-        compact = regex.sub(r"\s+", "", name)  # a line break inside a tag may cut a name in two
+        compact = _WS.sub("", name)  # a line break inside a tag may cut a name in two
         if not dr.looks_like_unit(compact):
             out.valid = False
+            if strict:
+                return out
             continue
         for sub, s_off in _split_conjunction(compact, syn, dr):
             out.units.append(Unit(sub, start + s_off, start + s_off + len(sub), lead))
     return out
 
 
-def _split_conjunction(name: str, syn: ListSyntax, dr: DepartmentRules) -> list[tuple[str, int]]:
+def _split_conjunction(name: str, syn: ListSyntax, dr: Resolver) -> list[tuple[str, int]]:
     """``市民政局和市卫健局`` → two units; ``市自然资源和规划局`` stays whole (both sides must be units)."""
     if dr.resolve(name).kind != "unknown":
         return [(name, 0)]
