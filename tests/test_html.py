@@ -76,6 +76,27 @@ def test_script_style_and_forms_never_reach_the_text(rules: RuleSet) -> None:
     assert _lines(html, rules) == ["统筹城乡养老托育发展" * 6]
 
 
+def test_page_title_is_the_header_only_when_no_title_heading_exists(rules: RuleSet) -> None:
+    sentence = "为贯彻落实积极应对人口老龄化国家战略,结合我市实际,制定本方案。"
+    body = f"<div class='TRS_Editor'><p>{sentence * 3}</p></div>"
+    bare = f"<html><head><title>泊头市“一老一小”整体解决方案_泊头市人民政府</title></head><body>{body}</body></html>"
+    assert _lines(bare, rules)[0] == "泊头市“一老一小”整体解决方案_泊头市人民政府"
+    titled = bare.replace("<body>", "<body><h1 class='title'>泊头市“一老一小”整体解决方案</h1>")
+    assert _lines(titled, rules)[0] == "泊头市“一老一小”整体解决方案"
+    assert len(_lines(titled, rules)) == 2
+    page = front(bare.encode(), rules, name="page.html")
+    assert page.meta.title == "泊头市“一老一小”整体解决方案"
+
+
+def test_hidden_elements_are_dropped(rules: RuleSet) -> None:
+    text = "统筹城乡养老托育发展,促进养老托育均衡布局。"
+    html = (
+        f"<html><body><div id='zoom'><p>{text * 3}</p><div style='display: none'>手机版正文副本</div>"
+        "<p hidden>模板</p></div></body></html>"
+    )
+    assert _lines(html, rules) == [text * 3]
+
+
 def test_gbk_fixture_gives_the_text_version_sections_and_meta(rules: RuleSet) -> None:
     page = front(FIXTURE, rules)
     text = front(CORPUS / "000_d432b4ee5b26c821.txt", rules)

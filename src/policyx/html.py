@@ -27,6 +27,7 @@ _WS = regex.compile(r"[ \t\r\n\f]+")  # HTML white space only: U+3000 and U+00A0
 class Selector(Rule):
     selector: str
     label: str | None = None
+    only_if_none: bool = False  # a header rule used only when the rules before it found nothing
 
 
 class Fallback(Rule):
@@ -179,6 +180,8 @@ def _header_lines(root: LexborNode, body: LexborNode, sites: SiteRules) -> list[
     lines: list[str] = []
     taken: list[LexborNode] = []
     for rule in sites.header:
+        if rule.only_if_none and lines:
+            continue
         for node in root.css(rule.selector):
             if _contains(body, node) or _contains(node, body) or any(_contains(t, node) for t in taken):
                 continue
@@ -203,7 +206,7 @@ def page_text(html: str, sites: SiteRules) -> str:
         for node in root.css(rule.selector):
             node.decompose()
     body, _ = find_body(root, sites)
-    header = _header_lines(root, body, sites)
+    header = _header_lines(tree.root or root, body, sites)
     return "\n".join([*header, *_render(body, sites._blocks).lines])
 
 
