@@ -12,11 +12,7 @@ from policyx.diff.model import DiffTable, Link, Row
 
 
 def _groups(table: DiffTable) -> list[tuple[str, list[Row]]]:
-    many = len(table.columns) >= 3
-    return [
-        ("aligned" if not many else "shared by several", table.aligned()),
-        ("one document only", table.partial()),
-    ]
+    return [("shared", table.aligned()), ("one only", table.partial())]
 
 
 def terminal_table(table: DiffTable) -> Table:
@@ -37,7 +33,7 @@ def terminal_table(table: DiffTable) -> Table:
             cells = []
             for col in table.columns:
                 entries = row.cells[col.label]
-                lines = [cell_values(entries)]
+                lines = [cell_values(entries).replace("; ", "\n")]  # one target a line
                 if base := cell_baselines(entries):
                     lines.append(f"[dim]基线 {base}[/]")
                 if lead := cell_leads(entries):
