@@ -394,3 +394,16 @@ def test_flattened_and_tab_forms_agree(rules: RuleSet, rows: list[tuple[str, int
     for text, grid in ((flat, g_flat), (tab, g_tab)):
         for row in grid.rows:
             assert all(text[c.start : c.end] == c.text for c in row)
+
+
+def test_real_html_tables(rules: RuleSet, shared_html: Path) -> None:
+    """A Guangzhou page with two annex tables rendered by html.py: an indicator catalogue and a task division."""
+    from policyx.pipeline import extract_document
+
+    doc = extract_document(shared_html / "01_guangzhou_jiatingyisheng_shishifangan.html", rules=rules)
+    catalogue, tasks = doc.tables
+    assert catalogue.header == ["一级指标", "二级指标", "评价标准", "指标含义", "数据来源"]
+    assert catalogue.kind == "other" and len(catalogue.rows) == 19
+    assert tasks.kind == "tasks" and tasks.header[:5] == ["序号", "工作事项", "主要内容", "牵头单位", "配合单位"]
+    assert all(len(r) == len(tasks.header) for r in tasks.rows)
+    assert next(r for r in tasks.rows if r[0] == "1")[3] == "各区政府"
