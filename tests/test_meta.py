@@ -14,7 +14,7 @@ from policyx.models import Document, Source
 from policyx.regions import Gazetteer
 from policyx.rules import RuleSet
 
-from conftest import CORPUS, GOLD
+from conftest import CORPUS, GOLD, ROOT
 
 
 def _meta(text: str, rules: RuleSet) -> dict[str, object]:
@@ -176,6 +176,30 @@ def test_gazetteer_file_says_its_source(rules: RuleSet) -> None:
     gaz = rules.get(Gazetteer)
     assert gaz.source.startswith("cpca ")
     assert len(gaz.provinces) == 34
+
+
+def test_gazetteer_generator_sorts_names_into_levels(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_regions", ROOT / "scripts" / "make_regions.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    csv = tmp_path / "adcodes.csv"
+    csv.write_text(
+        "adcode,name,longitude,latitude\n130000000000,河北省,0,0\n130900000000,沧州市,0,0\n"
+        "130981000000,泊头市,0,0\n130901000000,市辖区,0,0\n520000000000,贵州省,0,0\n520203000000,六枝特区,0,0\n",
+        encoding="utf-8",
+    )
+    module.main(str(csv), "0.0-test")
+    data = yaml.safe_load(capsys.readouterr().out)
+    assert data == {
+        "source": "cpca 0.0-test adcodes.csv",
+        "provinces": [
+            {"name": "河北省", "prefectures": "沧州市", "counties": "泊头市"},
+            {"name": "贵州省", "prefectures": "", "counties": "六枝特区"},
+        ],
+    }
 
 
 def _gold(path: Path) -> dict[str, object]:
