@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from policyx.evaluate.score import TARGET_FIELDS, Counts, DocScore, Evaluation, Ratio
+from policyx.evaluate.score import PRF_KINDS, TARGET_FIELDS, Counts, DocScore, Evaluation
 
 #: bump when the JSON structure changes shape
 JSON_VERSION = 1
@@ -95,31 +95,13 @@ def render_misses(console: Console, ev: Evaluation) -> None:
             console.print(f"  [yellow]{label:<10}[/]{escape(str(text))}", soft_wrap=True)
 
 
-def _ratio(r: Ratio) -> list[int]:
-    return r.as_list()
-
-
 def doc_json(score: DocScore) -> dict[str, Any]:
     """One document's counts ([tp, fp, fn] and [right, total]), figures and misses."""
-    figures: dict[str, float | None] = {}
-    for kind in ("sections", "targets", "resp", "resp_units"):
-        p, r, f = getattr(score, kind).prf
-        figures.update({f"{kind}_f1": round(f, 4), f"{kind}_p": round(p, 4), f"{kind}_r": round(r, 4)})
-    for name, ratio in score.ratios.items():
-        figures[name] = None if ratio.value is None else round(ratio.value, 4)
-    for name, ratio in score.target_fields.items():
-        figures[f"tf_{name}"] = None if ratio.value is None else round(ratio.value, 4)
     return {
-        "sections": score.sections.as_list(),
-        "targets": score.targets.as_list(),
-        "resp": score.resp.as_list(),
-        "resp_units": score.resp_units.as_list(),
-        "resp_lead": _ratio(score.resp_lead),
-        "meta": _ratio(score.meta),
-        "boilerplate_removed": _ratio(score.boilerplate_removed),
-        "body_kept": _ratio(score.body_kept),
-        "target_fields": {name: _ratio(r) for name, r in score.target_fields.items()},
-        "figures": figures,
+        **{kind: getattr(score, kind).as_list() for kind in PRF_KINDS},
+        **{name: ratio.as_list() for name, ratio in score.ratios.items()},
+        "target_fields": {name: r.as_list() for name, r in score.target_fields.items()},
+        "figures": score.figures(),
         "sections_miss": score.sections_miss,
         "targets_miss": score.targets_miss,
         "targets_fp": score.targets_fp,

@@ -92,6 +92,12 @@ class DocScore:
             "resp_lead": self.resp_lead,
         }
 
+    def figures(self) -> dict[str, float | None]:
+        """This document's figures, keyed as in the corpus summary."""
+        counts = {kind: getattr(self, kind) for kind in PRF_KINDS}
+        fields = {f"tf_{name}": ratio for name, ratio in self.target_fields.items()}
+        return figures(counts, {**self.ratios, **fields})
+
 
 def _score_cleaning(gold: Obj, text: str) -> tuple[Ratio, Ratio]:
     ntext = norm(text)
@@ -208,6 +214,18 @@ def _score_units(gold: list[Obj], pred: list[Obj], pairs: list[tuple[int, int]])
     return Counts(tp, fp, fn), Ratio(lead_ok, len(pairs))
 
 
+def figures(counts: Mapping[str, Counts], ratios: Mapping[str, Ratio]) -> dict[str, float | None]:
+    """``<kind>_f1/_p/_r`` for each kind counted, then each ratio; rounded to 4 places, None when nothing was scored."""
+    out: dict[str, float | None] = {}
+    for kind in PRF_KINDS:
+        if kind in counts:
+            p, r, f = counts[kind].prf
+            out[f"{kind}_f1"], out[f"{kind}_p"], out[f"{kind}_r"] = round(f, 4), round(p, 4), round(r, 4)
+    for name, ratio in ratios.items():
+        out[name] = None if ratio.value is None else round(ratio.value, 4)
+    return out
+
+
 @dataclass
 class Evaluation:
     """A corpus scored: per document (None when no output was found for a gold file) and summed."""
@@ -221,16 +239,8 @@ class Evaluation:
         return [stem for stem, score in self.docs.items() if score is None]
 
     def summary(self) -> dict[str, Any]:
-        """The overall figures, rounded to 4 places; a ratio with nothing to score is None."""
-        out: dict[str, Any] = {}
-        for kind in PRF_KINDS:
-            if kind in self.totals:
-                p, r, f = self.totals[kind].prf
-                out[f"{kind}_f1"], out[f"{kind}_p"], out[f"{kind}_r"] = round(f, 4), round(p, 4), round(r, 4)
-        for name, ratio in self.ratios.items():
-            out[name] = None if ratio.value is None else round(ratio.value, 4)
-        out["docs_missing"] = self.missing
-        return out
+        """The overall figures (see ``figures``) and the gold documents that had no output."""
+        return {**figures(self.totals, self.ratios), "docs_missing": self.missing}
 
 
 def _gold_counts(gold: Obj) -> dict[str, Counts]:
