@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -16,7 +17,7 @@ from policyx.diff.model import Column, DiffTable, Row
 from policyx.diff.phrases import PhraseMatcher
 from policyx.indicators import indicator_key
 from policyx.models import Document, Meta, Source, Target
-from policyx.rules import RuleSet, ruleset_for
+from policyx.rules import RuleError, RuleSet, ruleset_for
 
 from conftest import ROOT
 
@@ -274,3 +275,24 @@ def test_min_cities_keeps_shared_rows() -> None:
     assert table.rows
     assert all(r.coverage >= 3 for r in table.rows)
     assert {"welfare_lottery_elderly_share", "nursing_bed_share"} <= {r.indicator_key for r in table.rows}
+
+
+def _grouping(table: DiffTable) -> set[frozenset[tuple[str, str]]]:
+    return {frozenset((label, e.target_id) for label, es in r.cells.items() for e in es) for r in table.rows}
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.permutations(range(5)), st.booleans())
+def test_rows_do_not_depend_on_document_order(order: list[int], taxonomy: bool) -> None:
+    docs = gold_documents()
+    shuffled = Aligner(ruleset_for(str(ROOT / "rules")), taxonomy=taxonomy).align([docs[i] for i in order])
+    assert _grouping(shuffled) == _grouping(gold_table(taxonomy))
+
+
+def test_a_typo_in_diff_yaml_fails_loudly(tmp_path: Path) -> None:
+    for f in (ROOT / "rules").glob("*.yaml"):
+        (tmp_path / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    with (tmp_path / "diff.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("\nthreshhold: 0.5\n")
+    with pytest.raises(RuleError, match=r"diff\.yaml.*threshhold"):
+        RuleSet(tmp_path).get(DiffRules)
