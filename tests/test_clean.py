@@ -39,6 +39,7 @@ def _cleaned(text: str, rules: RuleSet) -> Document:
         ("【我要打印】【关闭】", "page_tools"),
         ("责任编辑:张三", "byline"),
         ("微信扫一扫", "scan_qr"),
+        ("河北省人民政府门户网站", "site_name"),
         ("Produced By 大汉网络 大汉版通发布系统", "cms_credit"),
     ],
 )

@@ -97,6 +97,18 @@ def test_meta_from_real_heads(text: str, expected: dict[str, object], rules: Rul
     assert _meta(text, rules) == expected
 
 
+def test_co_signers_over_two_lines_the_first_leads(rules: RuleSet) -> None:
+    # the signature of the real page ../shared/html/01 (four bodies on two lines)
+    text = (
+        "各区卫生健康局:\n现将《关于推进家庭医生签约服务的实施方案》印发给你们,请贯彻执行。\n"
+        "广州市卫生健康委员会 广州市财政局\n广州市人力资源和社会保障局 广州市医疗保障局\n2023年10月19日\n"
+        "关于推进家庭医生签约服务的实施方案\n一、主要目标"
+    )
+    meta = _meta(text, rules)
+    assert meta["issuer"] == "广州市卫生健康委员会"
+    assert (meta["title"], meta["doc_type"]) == ("关于推进家庭医生签约服务的实施方案", "plan")
+
+
 def test_title_line_loses_the_site_name_of_the_page_title(rules: RuleSet) -> None:
     text = "泊头市“一老一小”整体解决方案_泊头市人民政府\n为贯彻落实积极应对人口老龄化国家战略,结合我市实际,制定本方案。"
     assert _meta(text, rules)["title"] == "泊头市“一老一小”整体解决方案"

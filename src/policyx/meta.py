@@ -180,16 +180,23 @@ def _date_line(lines: list[str], mr: MetaRules) -> int | None:
     return None
 
 
+def _signers(line: str, mr: MetaRules) -> list[str]:
+    """The bodies of a signature line (co-signers are space-separated), or [] when it is not one."""
+    names = line.split()
+    ok = names and all(len(n) <= mr.issuer.max_len and mr._c["signature"].search(n) for n in names)
+    return names if ok else []
+
+
 def find_issuer(lines: list[str], fields: dict[str, str], mr: MetaRules) -> str | None:
     field = _field(fields, mr.fields.issuer)
     if field:
         return field
     i = _date_line(lines, mr)
-    if i is not None and i > 0:
-        prev = lines[i - 1].strip()
-        first = prev.split(" ")[0]  # several co-signers on one line: the first one leads
-        if len(first) <= mr.issuer.max_len and mr._c["signature"].search(first):
-            return first
+    if i is not None and i > 0 and _signers(lines[i - 1], mr):
+        j = i - 1
+        while j > 0 and _signers(lines[j - 1], mr):  # co-signers over several lines: the first one leads
+            j -= 1
+        return _signers(lines[j], mr)[0]
     source = _field(fields, mr.fields.source)
     if source and len(source) <= mr.issuer.max_len and mr._c["signature"].search(source):
         return source
