@@ -56,6 +56,9 @@ KEYED = [
     ("市妇联", "womens_federation"),
     ("市机关事务管理局", "offices_administration"),
     ("泊头市人民政府办公室", "government_office"),
+    ("各县民政局", "civil_affairs"),  # 各 + a level is a prefix, not a group of governments
+    ("市疾控中心", "disease_control"),
+    ("市关工委", "next_generation"),
 ]
 
 KEYLESS = [
@@ -70,6 +73,11 @@ KEYLESS = [
     ("市供电公司", "nd_companies"),
     ("城建控股", "nd_companies"),
     ("市各相关部门", "nd_generic"),
+    ("市直有关部门", "nd_generic"),
+    ("其他有关部门", "nd_generic"),
+    ("各乡镇(街道)", "nd_lower_governments"),
+    ("街道办事处", "nd_lower_governments"),
+    ("各地", "nd_lower_governments"),
 ]
 
 

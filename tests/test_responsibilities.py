@@ -136,6 +136,13 @@ def test_责任主体_header_and_field(rules: RuleSet) -> None:
     assert _records("加强监管。责任主体:市市场监管局", rules) == [(["市市场监管局"], [])]
 
 
+def test_field_lines_in_a_row_are_one_record(rules: RuleSet) -> None:
+    text = "(三)加强人才培养。\n牵头单位:市人社局\n配合单位:市民政局、市卫健委\n(四)完善监管。"
+    found, _ = find_responsibilities(text, [], rules)
+    assert [(f.units, f.lead) for f in found] == [(["市人社局", "市民政局", "市卫健委"], ["市人社局"])]
+    assert text[found[0].start : found[0].end] == "牵头单位:市人社局\n配合单位:市民政局、市卫健委"
+
+
 # task-division table cells of corpus/001 (annexes flattened one cell per line)
 CELLS = [
     (

@@ -217,7 +217,13 @@ def find_fields(text: str, rr: ResponsibilityRules, dr: Resolver, taken: list[_F
         line = text[start:end]
         stripped = line.rstrip(rr.trim)
         units, lead, valid = _fields(stripped, rr, dr)
-        if units and valid:
+        if not (units and valid):
+            continue
+        prev = found[-1] if found else None
+        if prev and not text[prev.end : start].strip():
+            # 牵头单位:X on one line and 配合单位:Y on the next are one record
+            prev.end, prev.units, prev.lead = start + len(stripped), prev.units + units, prev.lead + lead
+        else:
             found.append(_Found(start, start + len(stripped), units, lead, rr.forms.field.id, start))
     return found
 
