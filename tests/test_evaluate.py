@@ -486,6 +486,31 @@ def test_cli_json_and_floor_exit(tmp_path: Path) -> None:
     assert ok.exit_code == 0
     assert "tgt miss" in ok.stdout and "overall" in ok.stdout
     assert runner.invoke(app, ["eval", str(GOLD)]).exit_code == 2  # neither OUT_DIR nor --docs
+    assert "tgt field" in ok.stdout  # wrong fields of matched targets are listed too
+
+
+JSON_DOC_KEYS = {
+    "sections", "targets", "resp", "resp_units", "resp_lead", "meta", "boilerplate_removed", "body_kept",
+    "target_fields", "figures", "sections_miss", "targets_miss", "targets_fp", "resp_miss", "meta_miss", "field_misses",
+}  # fmt: skip
+
+
+def test_json_structure_is_stable(tmp_path: Path) -> None:
+    """Machines read --json: a change of shape must bump JSON_VERSION and this table together."""
+    from policyx.evaluate.report import JSON_VERSION, evaluation_json
+
+    golds = load_gold(GOLD)
+    _write_predictions(tmp_path, golds, random.Random(2), noise=0.3)
+    data = evaluation_json(evaluate(golds, load_outputs(tmp_path)))
+    assert (JSON_VERSION, set(data)) == (1, {"version", "summary", "per_doc"})
+    assert list(data["summary"]) == [
+        *(f"{k}_{m}" for k in ("sections", "targets", "resp", "resp_units") for m in ("f1", "p", "r")),
+        "meta", "boilerplate_removed", "body_kept", "resp_lead",
+        "tf_comparator", "tf_year", "tf_indicator", "tf_baseline", "tf_binding", "docs_missing",
+    ]  # fmt: skip
+    for per_doc in data["per_doc"].values():
+        assert set(per_doc) == JSON_DOC_KEYS
+        assert set(per_doc["figures"]) == set(data["summary"]) - {"docs_missing"}
 
 
 def test_cli_docs_extracts_only_documents_with_gold(tmp_path: Path) -> None:
