@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from policyx.models import Baseline, Document, Source
 from policyx.rules import RuleSet
 from policyx.sections import split_sections
-from policyx.table_grid import reconstruct
-from policyx.table_read import read_value
-from policyx.table_rules import TableRules
-from policyx.tables import extract_tables
+from policyx.tables.grid import reconstruct
+from policyx.tables.read import read_value
+from policyx.tables.rules import TableRules
+from policyx.tables.stage import extract_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

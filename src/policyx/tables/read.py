@@ -8,8 +8,8 @@ from typing import Literal
 from policyx.locate import SectionIndex
 from policyx.models import Baseline, Comparator, Statistic, Target
 from policyx.numbers import parse_number
-from policyx.table_cells import Cell, Grid, squeeze
-from policyx.table_rules import TableRules
+from policyx.tables.cells import Cell, Grid, squeeze
+from policyx.tables.rules import TableRules
 
 TableKind = Literal["indicator", "tasks", "other"]
 

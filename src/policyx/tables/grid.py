@@ -1,16 +1,16 @@
 """Rebuild the table grids of doc.text (SPEC 9): every reader tried in turn over the lines.
 
-``table_flat`` reads tables flattened one cell per line (anchored on 序号), ``table_attr`` those with no
-序号 whose rows end in a 约束性/预期性 cell, ``table_tab`` the TAB-separated rows html.py renders.
+``flat`` reads tables flattened one cell per line (anchored on 序号), ``attr`` those with no
+序号 whose rows end in a 约束性/预期性 cell, ``tab`` the TAB-separated rows html.py renders.
 """
 
 from __future__ import annotations
 
-from policyx.table_attr import attr_at
-from policyx.table_cells import Cell, Failure, Grid, Line, squeeze, text_lines
-from policyx.table_flat import flat_at
-from policyx.table_rules import TableRules
-from policyx.table_tab import tab_block, tab_blocks
+from policyx.tables.attr import attr_at
+from policyx.tables.cells import Cell, Failure, Grid, Line, squeeze, text_lines
+from policyx.tables.flat import flat_at
+from policyx.tables.rules import TableRules
+from policyx.tables.tab import tab_block, tab_blocks
 
 __all__ = ["Cell", "Failure", "Grid", "Line", "reconstruct", "squeeze"]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import regex
 
 from policyx.models import Span
-from policyx.table_rules import TableRules
+from policyx.tables.rules import TableRules
 
 _SPACE = regex.compile(r"\s+")
 

@@ -1,6 +1,6 @@
 """Stage, tables (SPEC 9): rebuild tables flattened one cell per line, read tab-separated HTML rows.
 
-The grids come from ``table_grid``; ``table_read`` decides each table's kind and turns an indicator
+The grids come from ``grid``; ``read`` decides each table's kind and turns an indicator
 table's rows into targets (with baseline and binding) and its numeric baselines into statistics.
 A table whose header is found but whose rows do not line up gives a ``table_unreconstructed`` warning
 instead of a table.
@@ -11,9 +11,9 @@ from __future__ import annotations
 from policyx.locate import SectionIndex
 from policyx.models import Document, DocWarning, Statistic, Table, Target
 from policyx.rules import RuleSet
-from policyx.table_grid import reconstruct
-from policyx.table_read import read_indicators, table_kind
-from policyx.table_rules import TableRules
+from policyx.tables.grid import reconstruct
+from policyx.tables.read import read_indicators, table_kind
+from policyx.tables.rules import TableRules
 
 
 def extract_tables(doc: Document, rules: RuleSet) -> Document:

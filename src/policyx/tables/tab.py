@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from policyx.models import Span
-from policyx.table_cells import Cell, Grid, Line, squeeze
-from policyx.table_rules import TableRules
+from policyx.tables.cells import Cell, Grid, Line, squeeze
+from policyx.tables.rules import TableRules
 
 
 def _tab_cells(line: Line) -> list[Cell]:

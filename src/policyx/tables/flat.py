@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from policyx.models import Span
-from policyx.table_cells import Cell, Failure, Grid, Line, cell_of, join_header, squeeze
-from policyx.table_rules import TableRules
+from policyx.tables.cells import Cell, Failure, Grid, Line, cell_of, join_header, squeeze
+from policyx.tables.rules import TableRules
 
 
 @dataclass(slots=True)

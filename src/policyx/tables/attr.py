@@ -8,8 +8,8 @@ cell, so that cell closes the row. A row one cell short is covered by the catego
 from __future__ import annotations
 
 from policyx.models import Span
-from policyx.table_cells import Cell, Grid, Line, cell_of, join_header, squeeze
-from policyx.table_rules import TableRules
+from policyx.tables.cells import Cell, Grid, Line, cell_of, join_header, squeeze
+from policyx.tables.rules import TableRules
 
 _HEADER_WINDOW = 10  # header cells after the indicator header
 
