@@ -268,6 +268,18 @@ def test_lead_phrase_in_a_sentence(rules: RuleSet) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        ("建立联席会议制度,由市民政局牵头,定期召开会议。", ["市民政局"]),
+        ("市民政局会同市卫健委牵头制定实施细则。", ["市民政局", "市卫健委"]),
+        ("请市财政局、市人社局牵头研究。", ["市财政局", "市人社局"]),
+    ],
+)
+def test_lead_phrase_trims_the_words_that_lead_into_it(rules: RuleSet, text: str, units: list[str]) -> None:
+    assert _records(text, rules) == [(units, units)]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "坚持党委领导、政府主导,行业主管部门牵头负责,建立健全“一老一小”工作推进机制。",

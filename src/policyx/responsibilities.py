@@ -18,7 +18,7 @@ from policyx.departments import DepartmentRules, Resolver
 from policyx.locate import SectionIndex
 from policyx.models import Document, DocWarning, Responsibility, Section, Target
 from policyx.rules import Pattern, Rule, RuleFile, RuleModel, RuleSet, check_ids_unique
-from policyx.unitlist import ListSyntax, Unit, parse_units, split_pieces
+from policyx.unitlist import ListSyntax, Unit, parse_units, split_conjunction, split_pieces
 
 
 class FieldRule(Rule):
@@ -46,6 +46,7 @@ class TabRowForm(Rule):
 
 class PhraseForm(Rule):
     marker: Pattern
+    lead_in: Pattern
 
 
 class Forms(RuleModel):
@@ -75,6 +76,7 @@ class ResponsibilityRules(RuleFile):
     _field_start: regex.Pattern[str] = PrivateAttr()
     _header: regex.Pattern[str] = PrivateAttr()
     _marker: regex.Pattern[str] = PrivateAttr()
+    _lead_in: regex.Pattern[str] = PrivateAttr()
     _column: regex.Pattern[str] = PrivateAttr()
     _empty: regex.Pattern[str] = PrivateAttr()
     _lead_label: regex.Pattern[str] = PrivateAttr()
@@ -101,6 +103,7 @@ class ResponsibilityRules(RuleFile):
         self._field_start = regex.compile(f"{f.field.start}(?=(?:{labels}){self.colon})", regex.MULTILINE)
         self._header = regex.compile(f.cell.header)
         self._marker = regex.compile(f.lead_phrase.marker)
+        self._lead_in = regex.compile(f.lead_phrase.lead_in)
         self._column = regex.compile(f.tab_row.column)
         self._empty = regex.compile(f.tab_row.empty)
         lead_labels = "|".join(f"(?:{fr.label})" for fr in self.fields if fr.lead) or r"(?!)"
@@ -354,12 +357,19 @@ def find_lead_phrases(text: str, rr: ResponsibilityRules, dr: Resolver, taken: l
         line_start = text.rfind("\n", 0, m.start()) + 1
         head = text[line_start : m.start()]
         pieces = list(split_pieces(head, rr._syntax))
-        kept: list[tuple[int, str]] = []
+        kept: list[tuple[int, str]] = []  # (offset, unit) from right to left
         for a, b in reversed(pieces):
-            name = head[a:b].strip(rr.trim)
+            raw = head[a:b]
+            start = line_start + a + len(raw) - len(raw.lstrip(rr.trim))
+            name = raw.strip(rr.trim)
+            lead_in = rr._lead_in.match(name)
+            if lead_in:
+                name, start = name[lead_in.end() :], start + lead_in.end()
             if not name or not dr.looks_like_unit(name):
                 break
-            kept.append((line_start + a + (len(head[a:b]) - len(head[a:b].lstrip(rr.trim))), name))
+            kept += [(start + off, sub) for sub, off in reversed(split_conjunction(name, rr._syntax, dr))]
+            if lead_in:
+                break  # 由 opens the list: nothing before it belongs to it
         if not kept:
             continue
         kept.reverse()

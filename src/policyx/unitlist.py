@@ -95,12 +95,12 @@ def parse_units(text: str, syn: ListSyntax, dr: Resolver, *, strict: bool = Fals
             if strict:
                 return out
             continue
-        for sub, s_off in _split_conjunction(compact, syn, dr):
+        for sub, s_off in split_conjunction(compact, syn, dr):
             out.units.append(Unit(sub, start + s_off, start + s_off + len(sub), lead))
     return out
 
 
-def _split_conjunction(name: str, syn: ListSyntax, dr: Resolver) -> list[tuple[str, int]]:
+def split_conjunction(name: str, syn: ListSyntax, dr: Resolver) -> list[tuple[str, int]]:
     """``市民政局和市卫健局`` → two units; ``市自然资源和规划局`` stays whole (both sides must be units)."""
     if dr.resolve(name).kind != "unknown":
         return [(name, 0)]
