@@ -61,11 +61,10 @@ class BoilerplateRules(RuleFile):
         # one pattern per rule: measured ~3x faster than a single alternation of them all
         self._drop = [(r.id, regex.compile(r.pattern)) for r in self.lines]
         self._by_name = {name: item for item in self.labels.items for name in item.names}
-        # labels are often spaced out to align a table (`标  题:`): allow spaces between characters
-        spaced = (" ?".join(map(regex.escape, name)) for name in sorted(self._by_name, key=len, reverse=True))
-        names = "|".join(spaced)
-        # a label starts the line or follows white space, and is followed by a colon
-        self._label_at = regex.compile(rf"(?:^|(?<=\s))({names})\s*:")
+        longest = max(map(len, self._by_name))
+        # a word that starts the line or follows white space and ends in a colon; spaced-out words
+        # (`标  题:`) align tables. Whether it is a label is a dict lookup (cheaper than one big regex).
+        self._label_at = regex.compile(rf"(?:^|(?<=\s))(\p{{Han}}(?: ?\p{{Han}}){{1,{longest - 1}}})\s*:")
 
 
 def normalise(text: str) -> str:
@@ -80,7 +79,7 @@ def normalise(text: str) -> str:
 
 def _label_values(line: str, br: BoilerplateRules) -> dict[str, str] | None:
     """``label:value`` pairs of a line that starts with a known label, else None."""
-    found = list(br._label_at.finditer(line))
+    found = [m for m in br._label_at.finditer(line) if m.group(1).replace(" ", "") in br._by_name]
     if not found or found[0].start() != 0:
         return None
     values: dict[str, str] = {}
