@@ -142,3 +142,13 @@ def test_refs_help_has_an_example() -> None:
     result = CliRunner().invoke(app, ["refs", "--help"])
     assert result.exit_code == 0
     assert "Example: policyx refs corpus/" in result.output
+
+
+def test_refs_command_extracts_raw_documents_on_the_fly() -> None:
+    paths = [str(CORPUS / "000_d432b4ee5b26c821.txt"), str(CORPUS / "001_1add88e18a025895.txt")]
+    result = CliRunner().invoke(app, ["refs", *paths, "--format", "json", "--min-docs", "2"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [(r["doc_number"], r["citing"]) for r in rows] == [
+        ("国办发〔2020〕52号", ["000_d432b4ee5b26c821", "001_1add88e18a025895"])
+    ]

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from policyx.clean import clean
+from policyx.departments import unknown_units
 from policyx.html import html_to_text
 from policyx.meta import extract_meta
 from policyx.models import Document, Section, Source, Target
@@ -361,6 +362,8 @@ def test_corpus_matches_gold(rules: RuleSet, gold_path: Path) -> None:
         assert r.quote == doc.text[r.span[0] : r.span[1]]
         assert len(r.unit_keys) == len(r.units)
     assert len({r.id for r in got}) == len(got)
+    # every unit found in the corpus has a department key or is deliberately keyless
+    assert unknown_units([u for r in got for u in r.units], rules) == []
 
 
 def test_tag_section_is_the_innermost_section_of_the_paragraph(rules: RuleSet) -> None:
