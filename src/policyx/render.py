@@ -55,10 +55,11 @@ def render_document(console: Console, doc: Document) -> None:
         console.print(_quantity_table("statistics", doc.statistics, "as_of"))
     if doc.responsibilities:
         t = Table(title="responsibilities", title_justify="left")
-        for col in ("units", "lead", "section"):
+        for col in ("units", "lead", "keys", "section"):
             t.add_column(col)
         for r in doc.responsibilities:
-            t.add_row("、".join(r.units), "、".join(r.lead), r.section or "")
+            keys = ", ".join(k or "?" for k in r.unit_keys)
+            t.add_row("、".join(r.units), "、".join(r.lead), keys, r.section or "")
         console.print(t)
     for w in doc.warnings:
         console.print(f"[yellow]warning[/] {w.code}: {w.message}")
