@@ -78,8 +78,14 @@ def test_tag_record_has_provenance_and_rule(rules: RuleSet) -> None:
             ["市民政局", "市卫健委"],
         ),
         ("加强养老服务。(责任部门:市民政局牵头,市卫健局配合)", ["市民政局", "市卫健局"], ["市民政局"]),
+        ("加强养老服务。〔责任单位:市民政局(牵头)、市卫健局〕", ["市民政局", "市卫健局"], ["市民政局"]),
+        (
+            "加强养老服务。(责任单位:国家发展改革委、民政部、国家卫生健康委,列第一位者为牵头单位)",
+            ["国家发展改革委", "民政部", "国家卫生健康委"],
+            ["国家发展改革委"],
+        ),
     ],
-    ids=["牵头单位;配合单位", "牵头部门;责任部门", "牵头 inside a field"],
+    ids=["牵头单位;配合单位", "牵头部门;责任部门", "牵头 inside a field", "(牵头) note", "列第一位者为牵头单位"],
 )
 def test_lead_and_support_fields(rules: RuleSet, text: str, units: list[str], lead: list[str]) -> None:
     assert _records(text, rules) == [(units, lead)]

@@ -63,6 +63,7 @@ class ResponsibilityRules(RuleFile):
     brackets: list[tuple[str, str]]
     colon: Pattern
     fields: list[FieldRule]
+    first_leads: Pattern
     max_tag_len: int
     separators: str
     conjunction: Pattern
@@ -76,6 +77,7 @@ class ResponsibilityRules(RuleFile):
     _field_start: regex.Pattern[str] = PrivateAttr()
     _header: regex.Pattern[str] = PrivateAttr()
     _marker: regex.Pattern[str] = PrivateAttr()
+    _first_leads: regex.Pattern[str] = PrivateAttr()
     _lead_in: regex.Pattern[str] = PrivateAttr()
     _column: regex.Pattern[str] = PrivateAttr()
     _empty: regex.Pattern[str] = PrivateAttr()
@@ -103,6 +105,7 @@ class ResponsibilityRules(RuleFile):
         self._field_start = regex.compile(f"{f.field.start}(?=(?:{labels}){self.colon})", regex.MULTILINE)
         self._header = regex.compile(f.cell.header)
         self._marker = regex.compile(f.lead_phrase.marker)
+        self._first_leads = regex.compile(self.first_leads)
         self._lead_in = regex.compile(f.lead_phrase.lead_in)
         self._column = regex.compile(f.tab_row.column)
         self._empty = regex.compile(f.tab_row.empty)
@@ -145,6 +148,8 @@ def _fields(body: str, rr: ResponsibilityRules, dr: Resolver) -> tuple[list[str]
             units.append(u.name)
             if fr.lead or u.lead:
                 lead.append(u.name)
+    if units and not lead and rr._first_leads.search(body):
+        lead = units[:1]  # 列第一位者为牵头单位
     return units, lead, valid
 
 
