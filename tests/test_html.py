@@ -88,6 +88,21 @@ def test_page_title_is_the_header_only_when_no_title_heading_exists(rules: RuleS
     assert page.meta.title == "泊头市“一老一小”整体解决方案"
 
 
+def test_a_label_table_of_any_class_is_the_header(rules: RuleSet) -> None:
+    sentence = "为贯彻落实积极应对人口老龄化国家战略,结合我市实际,制定本方案。"
+    html = (
+        "<html><body><table class='tb_x1'><tr><td>索 引 号:</td><td>005452073/2024-00004</td>"
+        "<td>发布机构:</td><td>平顶山市民政局</td></tr><tr><td>文号:</td><td>平民〔2024〕5号</td></tr></table>"
+        "<ul class='links'><li>首页</li><li>政务公开</li></ul>"
+        f"<div id='zoom'><p>{sentence * 3}</p></div></body></html>"
+    )
+    doc = front(html.encode(), rules, name="page.html")
+    fields = {"索引号": "005452073/2024-00004", "发布机构": "平顶山市民政局", "文号": "平民〔2024〕5号"}
+    assert doc.meta.fields == fields
+    assert (doc.meta.doc_number, doc.meta.issuer, doc.meta.region) == ("平民〔2024〕5号", "平顶山市民政局", "平顶山市")
+    assert doc.text == sentence * 3
+
+
 def test_hidden_elements_are_dropped(rules: RuleSet) -> None:
     text = "统筹城乡养老托育发展,促进养老托育均衡布局。"
     html = (

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import regex
 from pydantic import PrivateAttr
 
+from policyx.clean import BoilerplateRules
 from policyx.models import Document
 from policyx.rules import Rule, RuleFile, RuleSet, check_ids_unique
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:  # selectolax is imported lazily: text-only batches never pay 
     from selectolax.lexbor import LexborNode
 
 _CJK = regex.compile(r"\p{Han}")
+_LABEL_TAIL = regex.compile(r"[:：\s]+$|^[•·●▪■◆◇○\s]+")
 _WS = regex.compile(r"[ \t\r\n\f]+")  # HTML white space only: U+3000 and U+00A0 are text, clean folds them
 
 
@@ -28,6 +30,11 @@ class Selector(Rule):
     selector: str
     label: str | None = None
     only_if_none: bool = False  # a header rule used only when the rules before it found nothing
+
+
+class LabelBlocks(Rule):
+    selector: str
+    min_labels: int
 
 
 class Fallback(Rule):
@@ -42,12 +49,13 @@ class SiteRules(RuleFile):
     bodies: list[Selector]
     min_cjk: int
     fallback: Fallback
+    label_blocks: LabelBlocks
     blocks: list[str]
 
     _blocks: frozenset[str] = PrivateAttr()
 
     def model_post_init(self, _ctx: object) -> None:
-        check_ids_unique([*self.drop, *self.header, *self.bodies, self.fallback], self.FILE)
+        check_ids_unique([*self.drop, *self.header, *self.bodies, self.fallback, self.label_blocks], self.FILE)
         self._blocks = frozenset(self.blocks)
 
 
@@ -128,6 +136,10 @@ def _owner_table(node: LexborNode) -> LexborNode | None:
 
 def _render(node: LexborNode, blocks: frozenset[str]) -> _Lines:
     out = _Lines()
+    if node.tag == "table" and len(node.css("table")) == 1:
+        for cells in _table_rows(node, blocks):
+            out.row(cells)
+        return out
     _walk(node, blocks, out)
     out.end()
     return out
@@ -176,7 +188,7 @@ def find_body(root: LexborNode, sites: SiteRules) -> tuple[LexborNode, str]:
     return chosen, sites.fallback.id
 
 
-def _header_lines(root: LexborNode, body: LexborNode, sites: SiteRules) -> list[str]:
+def _header_lines(root: LexborNode, body: LexborNode, sites: SiteRules, labels: frozenset[str]) -> list[str]:
     lines: list[str] = []
     taken: list[LexborNode] = []
     for rule in sites.header:
@@ -191,10 +203,22 @@ def _header_lines(root: LexborNode, body: LexborNode, sites: SiteRules) -> list[
                 rendered = [f"{rule.label}:{' '.join(rendered)}"]
             # templates often repeat the header for mobile and desktop: keep each line once
             lines.extend(line for line in rendered if line not in lines)
+    for node in root.css(sites.label_blocks.selector):
+        if _contains(body, node) or _contains(node, body) or any(_contains(t, node) for t in taken):
+            continue
+        rendered = _render(node, sites._blocks).lines
+        if _label_count(rendered, labels) >= sites.label_blocks.min_labels:
+            taken.append(node)
+            lines.extend(line for line in rendered if line not in lines)
     return lines
 
 
-def page_text(html: str, sites: SiteRules) -> str:
+def _label_count(lines: list[str], labels: frozenset[str]) -> int:
+    cells = (cell for line in lines for cell in line.split("\t"))
+    return sum(1 for cell in cells if _LABEL_TAIL.sub("", cell).replace(" ", "").replace("\u3000", "") in labels)
+
+
+def page_text(html: str, sites: SiteRules, labels: frozenset[str] = frozenset()) -> str:
     """The page's header block and article body as lines (see the module docstring)."""
     from selectolax.lexbor import LexborHTMLParser
 
@@ -206,11 +230,12 @@ def page_text(html: str, sites: SiteRules) -> str:
         for node in root.css(rule.selector):
             node.decompose()
     body, _ = find_body(root, sites)
-    header = _header_lines(tree.root or root, body, sites)
+    header = _header_lines(tree.root or root, body, sites, labels)
     return "\n".join([*header, *_render(body, sites._blocks).lines])
 
 
 def html_to_text(doc: Document, rules: RuleSet) -> Document:
     if doc.source.format != "html":
         return doc
-    return doc.model_copy(update={"text": page_text(doc.text, rules.get(SiteRules))})
+    labels = rules.get(BoilerplateRules).label_names
+    return doc.model_copy(update={"text": page_text(doc.text, rules.get(SiteRules), labels)})
