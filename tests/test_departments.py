@@ -59,6 +59,16 @@ KEYED = [
     ("各县民政局", "civil_affairs"),  # 各 + a level is a prefix, not a group of governments
     ("市疾控中心", "disease_control"),
     ("市关工委", "next_generation"),
+    # national bodies, as national documents name them
+    ("民政部", "civil_affairs"),
+    ("人力资源社会保障部", "human_resources_social_security"),
+    ("住房城乡建设部", "housing_construction"),
+    ("市场监管总局", "market_regulation"),
+    ("国家中医药局", "traditional_medicine"),
+    ("全国老龄办", "aging_committee"),
+    ("中国残联", "disabled_persons_federation"),
+    ("共青团中央", "youth_league"),
+    ("国务院国资委", "state_assets"),
 ]
 
 KEYLESS = [
