@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from policyx.clean import clean
@@ -84,6 +86,28 @@ def test_titles_and_pairs_from_the_corpus(rules: RuleSet, text: str, want: list[
 )
 def test_document_numbers_in_every_bracket(rules: RuleSet, text: str, number: str) -> None:
     assert _refs(text, rules) == [(None, number, "ref.number")]
+
+
+@given(
+    title=st.text(alphabet="关于促进养老托育服务健康发展的意见实施方案通知", min_size=2, max_size=40),
+    issuer=st.sampled_from(["国办发", "冀政办字", "苏政办发", "郑发改社会", "国卫老龄发", "扬府发"]),
+    year=st.integers(1990, 2035),
+    serial=st.integers(1, 999),
+    year_brackets=st.sampled_from([("〔", "〕"), ("[", "]"), ("(", ")"), ("（", "）"), ("【", "】")]),
+    outer=st.sampled_from([("(", ")"), ("（", "）"), (" ( ", ")")]),
+)
+def test_any_title_and_number_pair(
+    rules: RuleSet,
+    title: str,
+    issuer: str,
+    year: int,
+    serial: int,
+    year_brackets: tuple[str, str],
+    outer: tuple[str, str],
+) -> None:
+    number = f"{issuer}{year_brackets[0]}{year}{year_brackets[1]}{serial}号"
+    text = f"根据《{title}》{outer[0]}{number}{outer[1]}精神"
+    assert _refs(text, rules) == [(title, number, "ref.paired")]
 
 
 @pytest.mark.parametrize(
