@@ -41,8 +41,8 @@ def main(csv_path: str, version: str) -> None:
     for code in sorted(provinces):
         province = provinces[code]
         out.write(f"  - name: {province}\n")
-        out.write(f"    prefectures: \"{' '.join(prefectures[province])}\"\n")
-        out.write(f"    counties: \"{' '.join(counties[province])}\"\n")
+        out.write(f'    prefectures: "{" ".join(prefectures[province])}"\n')
+        out.write(f'    counties: "{" ".join(counties[province])}"\n')
 
 
 if __name__ == "__main__":

@@ -116,6 +116,7 @@ def test_gbk_fixture_gives_the_text_version_sections_and_meta(rules: RuleSet) ->
     page = front(FIXTURE, rules)
     text = front(CORPUS / "000_d432b4ee5b26c821.txt", rules)
     assert page.source.encoding == "gb18030" and page.source.format == "html"
+
     def outline(doc: Document) -> list[tuple[str | None, str, int]]:
         return [(s.number, s.title, s.level) for s in doc.sections]
 
