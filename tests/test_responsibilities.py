@@ -124,6 +124,7 @@ def test_brackets_without_a_label(rules: RuleSet, text: str, units: list[str], l
         "全科医生(含助理全科医生和中医类别全科医生)",
         "设在市卫健委(市卫健委)。",
         "(以下简称医保经办机构)",
+        "(此项工作由市民政局统筹)",
     ],
 )
 def test_ordinary_brackets_are_not_records(rules: RuleSet, text: str) -> None:
