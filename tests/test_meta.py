@@ -97,6 +97,17 @@ def test_meta_from_real_heads(text: str, expected: dict[str, object], rules: Rul
     assert _meta(text, rules) == expected
 
 
+def test_the_title_a_notice_transmits_when_its_line_follows(rules: RuleSet) -> None:
+    text = (
+        "扬州市政府关于印发《扬州市“一老一小”整体解决方案》的通知\n扬府发〔2022〕80号\n"
+        "扬州市“一老一小”整体解决方案\n为贯彻落实积极应对人口老龄化国家战略,统筹城乡养老托育发展。"
+    )
+    assert _meta(text, rules)["title"] == "扬州市“一老一小”整体解决方案"
+    alone = "扬州市政府关于印发《扬州市“一老一小”整体解决方案》的通知\n为贯彻落实积极应对人口老龄化国家战略。"
+    assert _meta(alone, rules)["title"] == "扬州市政府关于印发《扬州市“一老一小”整体解决方案》的通知"
+    assert _meta(alone, rules)["doc_type"] == "notice"
+
+
 def test_co_signers_over_two_lines_the_first_leads(rules: RuleSet) -> None:
     # the signature of the real page ../shared/html/01 (four bodies on two lines)
     text = (

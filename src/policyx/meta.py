@@ -144,7 +144,7 @@ def find_title(lines: list[str], text: str, fields: dict[str, str], mr: MetaRule
     squashed = {_squash(line) for line in lines}
     for line in head:
         for m in mr._c["transmittal"].finditer(line):
-            inner = _squash(m.group(1))
+            inner = _squash(m.group("title"))
             if inner in squashed and inner != _squash(line):
                 return inner
     field = _field(fields, mr.fields.title)
