@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 import regex
 from pydantic import PrivateAttr
@@ -29,8 +30,23 @@ class CueRule(Rule):
 
 
 class SkipRule(CueRule):
-    #: ``sentence``: the cue anywhere earlier in the sentence; ``around``: the cue's match covers the number
-    scope: str = "sentence"
+    #: ``sentence``: the cue anywhere earlier in the sentence; ``around``: the cue's match covers the number;
+    #: ``clause``: the cue anywhere in the number's clause, before or after it (5万元运营经费)
+    scope: Literal["sentence", "around", "clause"] = "sentence"
+    #: only quantities in these units (empty: any unit)
+    units: list[str] = []
+    #: only quantities with these comparators (empty: any): an exact split is a rule, a floor is a commitment
+    comparators: list[str] = []
+
+
+class RegulationRule(Rule):
+    """How a document of articles (第X条) is read: a rule sets rates and amounts, it rarely commits to a level."""
+
+    section_rules: list[str]
+    min_articles: int
+    commit: Pattern
+    comparators: list[str]
+    money_units: list[str]
 
 
 class ConditionRule(RuleModel):
@@ -43,6 +59,9 @@ class CueRules(RuleFile):
     statistic: list[CueRule]
     target: list[CueRule]
     skip: list[SkipRule]
+    parameter: list[SkipRule]
+    parameter_commit: Pattern
+    regulation: RegulationRule
     condition: ConditionRule
     background_section: Pattern
     project_section: Pattern
@@ -66,6 +85,9 @@ class CueRules(RuleFile):
     _stat: regex.Pattern[str] = PrivateAttr()
     _target: regex.Pattern[str] = PrivateAttr()
     _skip: list[tuple[SkipRule, regex.Pattern[str]]] = PrivateAttr()
+    _param: list[tuple[SkipRule, regex.Pattern[str]]] = PrivateAttr()
+    _param_commit: regex.Pattern[str] = PrivateAttr()
+    _reg_commit: regex.Pattern[str] = PrivateAttr()
     _cond: regex.Pattern[str] = PrivateAttr()
     _background: regex.Pattern[str] = PrivateAttr()
     _project: regex.Pattern[str] = PrivateAttr()
@@ -81,10 +103,13 @@ class CueRules(RuleFile):
     _per_unit: regex.Pattern[str] = PrivateAttr()
 
     def model_post_init(self, _ctx: object) -> None:
-        check_ids_unique([*self.statistic, *self.target, *self.skip], self.FILE)
+        check_ids_unique([*self.statistic, *self.target, *self.skip, *self.parameter, self.regulation], self.FILE)
         self._stat = regex.compile("|".join(f"(?:{r.pattern})" for r in self.statistic))
         self._target = regex.compile("|".join(f"(?:{r.pattern})" for r in self.target))
         self._skip = [(r, regex.compile(r.pattern)) for r in self.skip]
+        self._param = [(r, regex.compile(r.pattern)) for r in self.parameter]
+        self._param_commit = regex.compile(self.parameter_commit)
+        self._reg_commit = regex.compile(self.regulation.commit)
         self._cond = regex.compile(self.condition.after)
         self._background = regex.compile(self.background_section)
         self._project = regex.compile(self.project_section)
@@ -135,6 +160,7 @@ class _Context:
     sections: SectionIndex
     titles: dict[str, str]  # section id → its title and every ancestor's, joined
     skip: list[tuple[int, int]]
+    regulation: bool  # a document of articles (第X条): quantities are parameters unless committed to
 
 
 def _reference_year(doc: Document) -> int | None:
@@ -270,7 +296,7 @@ def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
         if k + 1 < len(mentions):
             clause_hi = min(clause_hi, mentions[k + 1].start)
         before = text[sent_lo : m.start]
-        if _skipped(ctx, m, sent_lo, hi):
+        if _hit(ctx, ctx.cues._skip, m, sent_lo, hi):
             continue
         if m.unit in cues.condition.units and cues._cond.match(text, m.unit_end):
             continue  # 3万人以下的住宅区: a condition, not a quantity committed to
@@ -282,6 +308,11 @@ def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
         recurring = _last(times, m.start, brackets, lo, {"recurring"})
         is_recurring = recurring is not None and recurring.start >= sent_lo
         kind, year, as_of, rule = _decide(ctx, m, governing, before, sent_lo)
+        if kind == "target":
+            kept = _still_target(ctx, m, governing, sent_lo, hi)
+            if kept is None:
+                continue  # a rate, fee, grant or allocation the measure sets: not a level it commits to reach
+            rule = kept or rule
         phrase = _indicator(ctx, m, clause_lo, clause_hi, prev_indicator)
         prev_indicator = phrase.indicator
         taken_until = bm.end() if bm else phrase.used_to
@@ -345,14 +376,47 @@ def _in(m: Mention, spans: list[tuple[int, int]]) -> bool:
     return any(a <= m.num_start < b for a, b in spans)
 
 
-def _skipped(ctx: _Context, m: Mention, sent_lo: int, hi: int) -> bool:
-    for r, pat in ctx.cues._skip:
+def _hit(
+    ctx: _Context, rules: list[tuple[SkipRule, regex.Pattern[str]]], m: Mention, sent_lo: int, hi: int
+) -> SkipRule | None:
+    """The first rule of ``rules`` whose cue applies to ``m`` (its unit, comparator and scope), or None."""
+    text = ctx.text
+    for r, pat in rules:
+        if (r.units and m.unit not in r.units) or (r.comparators and m.comparator not in r.comparators):
+            continue
         if r.scope == "around":
-            if any(x.start() <= m.num_start < x.end() for x in pat.finditer(ctx.text, sent_lo, hi)):
-                return True
-        elif pat.search(ctx.text, sent_lo, m.start):
-            return True
-    return False
+            if any(x.start() <= m.num_start < x.end() for x in pat.finditer(text, sent_lo, hi)):
+                return r
+        elif r.scope == "clause":
+            lo = _back(text, ctx.cues._clause, sent_lo, m.num_start)
+            if pat.search(text, lo, _forward(text, ctx.cues._clause, m.end, hi)):
+                return r
+        elif pat.search(text, sent_lo, m.start):
+            return r
+    return None
+
+
+def _still_target(ctx: _Context, m: Mention, t: TimeExpr | None, sent_lo: int, hi: int) -> str | None:
+    """A target's rule id after the parameter and regulation checks: "" keeps the decided id, None drops it.
+
+    A due year (到2025年) or a commitment word earlier in the sentence makes any quantity a goal. Without one,
+    a parameter cue (a fee, a grant, a payment rate, an exact split of funds) drops it; in a document of
+    articles only a floor or ceiling on something other than money stays (每处建筑面积不少于1000平方米).
+    """
+    cues, text = ctx.cues, ctx.text
+    if t is not None and t.kind in {"to", "by"}:
+        return ""
+    if not cues._param_commit.search(text, sent_lo, m.start) and _hit(ctx, cues._param, m, sent_lo, hi):
+        return None
+    if not ctx.regulation or cues._reg_commit.search(text, sent_lo, m.start):
+        return ""
+    reg = cues.regulation
+    return reg.id if m.comparator in reg.comparators and m.unit not in reg.money_units else None
+
+
+def _is_regulation(doc: Document, cues: CueRules) -> bool:
+    reg = cues.regulation
+    return sum(s.rule in reg.section_rules for s in doc.sections) >= reg.min_articles
 
 
 def _lineage_titles(doc: Document) -> dict[str, str]:
@@ -383,6 +447,7 @@ def classify_quantities(doc: Document, rules: RuleSet) -> Document:
         sections=SectionIndex(doc.sections),
         titles=_lineage_titles(doc),
         skip=_skip_spans(doc, cues),
+        regulation=_is_regulation(doc, cues),
     )
     targets, statistics = list(doc.targets), list(doc.statistics)
     warnings = list(doc.warnings)
