@@ -15,12 +15,8 @@ from policyx.html import html_to_text
 from policyx.meta import extract_meta
 from policyx.models import Document, Section, Source, Target
 from policyx.read import read_document
-from policyx.responsibilities import (
-    ResponsibilityRules,
-    attach_responsible,
-    extract_responsibilities,
-    find_responsibilities,
-)
+from policyx.respforms import ResponsibilityRules, find_responsibilities
+from policyx.responsibilities import attach_responsible, extract_responsibilities
 from policyx.rules import RuleSet
 from policyx.sections import split_sections
 from policyx.unitlist import parse_units

@@ -1,0 +1,400 @@
+"""The responsibility forms of ``rules/responsibilities.yaml`` and the finders that read them from text.
+
+Bracketed tags of fields (〔责任单位:…〕, (牵头单位:X;配合单位:Y)), the same fields closing a paragraph,
+unlabelled brackets of units, rows of tab-separated task tables, task-division cells (a line that is nothing
+but units and role words, recognised on its own because annex tables arrive flattened one cell per line), and
+``X、Y牵头`` inside a sentence. Each finder skips text an earlier, more explicit form already took.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import regex
+from pydantic import PrivateAttr
+
+from policyx.departments import DepartmentRules, Resolver
+from policyx.models import DocWarning, Section
+from policyx.rules import Pattern, Rule, RuleFile, RuleModel, RuleSet, check_ids_unique
+from policyx.unitlist import ListSyntax, Unit, parse_units, split_conjunction, split_pieces
+
+
+class FieldRule(Rule):
+    label: Pattern
+    lead: bool = False
+
+
+class RoleRule(Rule):
+    pattern: Pattern
+    lead: bool = False
+
+
+class FieldForm(Rule):
+    start: Pattern
+
+
+class CellForm(Rule):
+    header: Pattern
+
+
+class TabRowForm(Rule):
+    column: Pattern  # a header cell naming a responsibility column
+    empty: Pattern  # a cell that names no unit (`/`, `—`)
+
+
+class PhraseForm(Rule):
+    marker: Pattern
+    lead_in: Pattern
+
+
+class Forms(RuleModel):
+    tag: Rule
+    field: FieldForm
+    cell: CellForm
+    tab_row: TabRowForm
+    bracket: Rule
+    lead_phrase: PhraseForm
+
+
+class ResponsibilityRules(RuleFile):
+    FILE = "responsibilities.yaml"
+    brackets: list[tuple[str, str]]
+    colon: Pattern
+    fields: list[FieldRule]
+    first_leads: Pattern
+    max_tag_len: int
+    separators: str
+    conjunction: Pattern
+    roles: list[RoleRule]
+    trim: str
+    forms: Forms
+
+    _syntax: ListSyntax = PrivateAttr()
+    _tag_open: regex.Pattern[str] = PrivateAttr()
+    _field_label: regex.Pattern[str] = PrivateAttr()
+    _field_start: regex.Pattern[str] = PrivateAttr()
+    _header: regex.Pattern[str] = PrivateAttr()
+    _marker: regex.Pattern[str] = PrivateAttr()
+    _first_leads: regex.Pattern[str] = PrivateAttr()
+    _lead_in: regex.Pattern[str] = PrivateAttr()
+    _column: regex.Pattern[str] = PrivateAttr()
+    _empty: regex.Pattern[str] = PrivateAttr()
+    _lead_label: regex.Pattern[str] = PrivateAttr()
+    _close_of: dict[str, str] = PrivateAttr()
+
+    def model_post_init(self, _ctx: object) -> None:
+        f = self.forms
+        check_ids_unique(
+            [*self.fields, *self.roles, f.tag, f.field, f.cell, f.tab_row, f.bracket, f.lead_phrase], self.FILE
+        )
+        opens = "".join(o for o, _ in self.brackets)
+        self._close_of = dict(self.brackets)
+        self._syntax = ListSyntax(
+            opens=opens,
+            closes="".join(c for _, c in self.brackets),
+            separators=self.separators,
+            trim=self.trim,
+            conjunction=regex.compile(self.conjunction),
+            roles=[(regex.compile(f"(?:{r.pattern})\\Z"), r.lead) for r in self.roles],
+        )
+        labels = "|".join(f"(?P<f{i}>{fr.label})" for i, fr in enumerate(self.fields))
+        self._field_label = regex.compile(f"(?:{labels}){self.colon}")
+        self._tag_open = regex.compile(f"(?P<open>[{regex.escape(opens)}])\\s*(?=(?:{labels}){self.colon})")
+        self._field_start = regex.compile(f"{f.field.start}(?=(?:{labels}){self.colon})", regex.MULTILINE)
+        self._header = regex.compile(f.cell.header)
+        self._marker = regex.compile(f.lead_phrase.marker)
+        self._first_leads = regex.compile(self.first_leads)
+        self._lead_in = regex.compile(f.lead_phrase.lead_in)
+        self._column = regex.compile(f.tab_row.column)
+        self._empty = regex.compile(f.tab_row.empty)
+        lead_labels = "|".join(f"(?:{fr.label})" for fr in self.fields if fr.lead) or r"(?!)"
+        self._lead_label = regex.compile(lead_labels)
+
+    def field_of(self, m: regex.Match[str]) -> FieldRule:
+        for i, fr in enumerate(self.fields):
+            if m.group(f"f{i}") is not None:
+                return fr
+        raise AssertionError("a field label matched no field")
+
+
+_WS = regex.compile(r"\s+")
+_HEADER_MAX = 40  # a column header line is short; longer lines are not checked against the header pattern
+
+
+@dataclass(slots=True)
+class Found:
+    start: int
+    end: int
+    units: list[str]
+    lead: list[str]
+    rule: str
+    at: int  # offset whose innermost section is the record's section
+
+
+def _fields(body: str, rr: ResponsibilityRules, dr: Resolver) -> tuple[list[str], list[str], bool]:
+    """Units and leads of a run of ``label:value`` fields, and whether every value was a unit list."""
+    units: list[str] = []
+    lead: list[str] = []
+    valid = True
+    labels = list(rr._field_label.finditer(body))
+    for k, m in enumerate(labels):
+        end = labels[k + 1].start() if k + 1 < len(labels) else len(body)
+        parsed = parse_units(body[m.end() : end], rr._syntax, dr)
+        valid = valid and parsed.valid
+        fr = rr.field_of(m)
+        for u in parsed.units:
+            units.append(u.name)
+            if fr.lead or u.lead:
+                lead.append(u.name)
+    if units and not lead and rr._first_leads.search(body):
+        lead = units[:1]  # 列第一位者为牵头单位
+    return units, lead, valid
+
+
+def _matching_close(text: str, i: int, rr: ResponsibilityRules) -> int | None:
+    """Offset of the bracket closing the one at ``i`` (nested brackets inside are skipped), or None."""
+    open_ch = text[i]
+    close_ch = rr._close_of[open_ch]
+    depth = 0
+    syn = rr._syntax
+    for j in range(i, min(len(text), i + rr.max_tag_len)):
+        ch = text[j]
+        if ch == close_ch and depth == 1:
+            return j
+        if ch in syn.opens:
+            depth += 1
+        elif ch in syn.closes:
+            depth -= 1
+    return None
+
+
+def find_tags(text: str, rr: ResponsibilityRules, dr: Resolver) -> tuple[list[Found], list[DocWarning]]:
+    found: list[Found] = []
+    warnings: list[DocWarning] = []
+    for m in rr._tag_open.finditer(text):
+        close = _matching_close(text, m.start(), rr)
+        if close is None:
+            warnings.append(
+                DocWarning(
+                    code="unclosed_tag",
+                    message=f"responsibility tag {m.group('open')} is not closed",
+                    span=(m.start(), m.end()),
+                )
+            )
+            continue
+        units, lead, _ = _fields(text[m.end() : close], rr, dr)
+        if units:
+            found.append(Found(m.start(), close + 1, units, lead, rr.forms.tag.id, m.start()))
+    return found, warnings
+
+
+def find_bracketed_lists(text: str, rr: ResponsibilityRules, dr: Resolver, taken: list[Found]) -> list[Found]:
+    """``(市民政局牵头,市卫健委配合)``: brackets with no field label whose content is only units and role words."""
+    found: list[Found] = []
+    opens = rr._syntax.opens
+    for i, ch in enumerate(text):
+        if ch not in opens or _inside(i, taken):
+            continue
+        close = _matching_close(text, i, rr)
+        if close is None:
+            continue
+        parsed = parse_units(text[i + 1 : close], rr._syntax, dr)
+        names = [u.name for u in parsed.units]
+        if not (parsed.valid and names and (parsed.has_role or len(names) > 1)):
+            continue
+        if any(dr.resolve(n).kind == "department" for n in names):
+            found.append(Found(i, close + 1, names, [u.name for u in parsed.units if u.lead], rr.forms.bracket.id, i))
+    return found
+
+
+def _inside(pos: int, spans: list[Found]) -> bool:
+    return any(f.start <= pos < f.end for f in spans)
+
+
+def find_fields(text: str, rr: ResponsibilityRules, dr: Resolver, taken: list[Found]) -> list[Found]:
+    """``责任单位:X`` without brackets: the value runs to the end of its line."""
+    found: list[Found] = []
+    for m in rr._field_start.finditer(text):
+        start = m.end()
+        if _inside(start, taken) or _inside(start, found):
+            continue
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        line = text[start:end]
+        stripped = line.rstrip(rr.trim)
+        units, lead, valid = _fields(stripped, rr, dr)
+        if not (units and valid):
+            continue
+        prev = found[-1] if found else None
+        if prev and not text[prev.end : start].strip():
+            # 牵头单位:X on one line and 配合单位:Y on the next are one record
+            prev.end, prev.units, prev.lead = start + len(stripped), prev.units + units, prev.lead + lead
+        else:
+            found.append(Found(start, start + len(stripped), units, lead, rr.forms.field.id, start))
+    return found
+
+
+@dataclass(slots=True)
+class _Line:
+    start: int
+    end: int
+    units: list[Unit]
+    has_role: bool
+
+
+def _table_zones(text: str, sections: list[Section], rr: ResponsibilityRules) -> list[tuple[int, int]]:
+    """Stretches after a column header line (`责任单位`) up to the end of its top-level section."""
+    tops = [s for s in sections if s.parent is None]
+    zones: list[tuple[int, int]] = []
+    for m in regex.finditer(r"[^\n]+", text):
+        if len(m.group()) <= _HEADER_MAX and rr._header.fullmatch(_WS.sub("", m.group())):
+            end = next((s.span[1] for s in tops if s.span[0] <= m.start() < s.span[1]), len(text))
+            zones.append((m.end(), end))
+    return zones
+
+
+def _split_by_rows(run: list[_Line], rows: list[tuple[int, int]]) -> list[list[_Line]]:
+    """A run of unit lines never spans two table rows (row spans from the tables stage, when it gave them)."""
+    out: list[list[_Line]] = []
+    last: int | None = None
+    for ln in run:
+        row = next((i for i, (a, b) in enumerate(rows) if a <= ln.start < b), None)
+        if out and row == last:
+            out[-1].append(ln)
+        else:
+            out.append([ln])
+        last = row
+    return out
+
+
+def find_cells(
+    text: str,
+    sections: list[Section],
+    rr: ResponsibilityRules,
+    dr: Resolver,
+    taken: list[Found],
+    task_rows: Sequence[tuple[int, int]] = (),
+) -> list[Found]:
+    """Lines that are nothing but units and role words; consecutive ones (in one table row) are one cell."""
+    zones = _table_zones(text, sections, rr) + list(task_rows)
+    syn, header = rr._syntax, rr._header  # hoisted: pydantic private attributes are slow to look up
+    runs: list[list[_Line]] = []
+    prev_end: int | None = None  # end of the previous line when it was a unit line
+    for m in regex.finditer(r"[^\n]+", text):
+        raw = m.group()
+        body = raw.strip()
+        if not body or "\t" in body or _inside(m.start(), taken):
+            prev_end = None if body else prev_end
+            continue
+        parsed = parse_units(body, syn, dr, strict=True)
+        if header.fullmatch(_WS.sub("", body)) or not parsed.valid or (not parsed.units and not parsed.has_role):
+            prev_end = None
+            continue
+        lead_ws = len(raw) - len(raw.lstrip())
+        line = _Line(m.start() + lead_ws, m.start() + lead_ws + len(body), parsed.units, parsed.has_role)
+        # consecutive unit lines are one cell (blank lines between them do not break it)
+        if runs and prev_end is not None and not text[prev_end : line.start].strip():
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+        prev_end = line.end
+    if task_rows:
+        runs = [part for run in runs for part in _split_by_rows(run, list(task_rows))]
+    found: list[Found] = []
+    for run in runs:
+        units = [u for ln in run for u in ln.units]
+        in_table = any(a <= run[0].start < b for a, b in zones)
+        if not units or not (in_table or any(ln.has_role for ln in run)):
+            continue
+        names = [u.name for u in units]
+        if not any(dr.resolve(n).kind == "department" for n in names):
+            continue
+        found.append(
+            Found(run[0].start, run[-1].end, names, [u.name for u in units if u.lead], rr.forms.cell.id, run[0].start)
+        )
+    return found
+
+
+def find_tab_rows(text: str, rr: ResponsibilityRules, dr: Resolver) -> list[Found]:
+    """Rows of a tab-separated table whose header names responsibility columns: one record per row."""
+    found: list[Found] = []
+    columns: dict[int, bool] = {}  # column index → is a lead (牵头) column; empty outside such a table
+    for m in regex.finditer(r"[^\n]+", text):
+        line = m.group()
+        if "\t" not in line:
+            columns = {}
+            continue
+        cells = line.split("\t")
+        bare = [_WS.sub("", c) for c in cells]
+        header = {i: bool(rr._lead_label.fullmatch(c)) for i, c in enumerate(bare) if rr._column.fullmatch(c)}
+        if header:
+            columns = header
+            continue
+        units: list[str] = []
+        lead: list[str] = []
+        spans: list[tuple[int, int]] = []
+        offset = m.start()
+        starts = [offset + sum(len(c) + 1 for c in cells[:i]) for i in range(len(cells))]
+        for i, is_lead in columns.items():
+            if i >= len(cells) or rr._empty.fullmatch(bare[i]):
+                continue
+            parsed = parse_units(cells[i], rr._syntax, dr)
+            if not parsed.valid or not parsed.units:
+                continue
+            units += [u.name for u in parsed.units]
+            lead += [u.name for u in parsed.units if is_lead or u.lead]
+            lstrip = len(cells[i]) - len(cells[i].lstrip())
+            spans.append((starts[i] + lstrip, starts[i] + len(cells[i].rstrip())))
+        if units:  # the header already says these cells name units: no known department needed
+            start, end = min(a for a, _ in spans), max(b for _, b in spans)
+            found.append(Found(start, end, units, lead, rr.forms.tab_row.id, m.start()))
+    return found
+
+
+def find_lead_phrases(text: str, rr: ResponsibilityRules, dr: Resolver, taken: list[Found]) -> list[Found]:
+    """``市发展改革委、市民政局、市卫健委牵头对…``: the units right before 牵头, back to the first non-unit."""
+    found: list[Found] = []
+    for m in rr._marker.finditer(text):
+        if _inside(m.start(), taken):
+            continue
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        head = text[line_start : m.start()]
+        pieces = list(split_pieces(head, rr._syntax))
+        kept: list[tuple[int, str]] = []  # (offset, unit) from right to left
+        for a, b in reversed(pieces):
+            raw = head[a:b]
+            start = line_start + a + len(raw) - len(raw.lstrip(rr.trim))
+            name = raw.strip(rr.trim)
+            lead_in = rr._lead_in.match(name)
+            if lead_in:
+                name, start = name[lead_in.end() :], start + lead_in.end()
+            if not name or not dr.looks_like_unit(name):
+                break
+            kept += [(start + off, sub) for sub, off in reversed(split_conjunction(name, rr._syntax, dr))]
+            if lead_in:
+                break  # 由 opens the list: nothing before it belongs to it
+        if not kept:
+            continue
+        kept.reverse()
+        names = [n for _, n in kept]
+        if not any(dr.resolve(n).kind == "department" for n in names):
+            continue
+        found.append(Found(kept[0][0], m.end(), names, list(names), rr.forms.lead_phrase.id, kept[0][0]))
+    return found
+
+
+def find_responsibilities(
+    text: str, sections: list[Section], rules: RuleSet, task_rows: Sequence[tuple[int, int]] = ()
+) -> tuple[list[Found], list[DocWarning]]:
+    """Every responsibility record in ``text``; ``task_rows`` are the row spans of task tables, when known."""
+    rr = rules.get(ResponsibilityRules)
+    dr = rules.get(DepartmentRules).resolver
+    tags, warnings = find_tags(text, rr, dr)
+    taken = list(tags)
+    taken += find_fields(text, rr, dr, taken)
+    taken += find_bracketed_lists(text, rr, dr, taken)
+    taken += find_tab_rows(text, rr, dr)
+    taken += find_cells(text, sections, rr, dr, taken, task_rows)
+    taken += find_lead_phrases(text, rr, dr, taken)
+    return sorted(taken, key=lambda f: f.start), warnings
