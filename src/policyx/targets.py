@@ -45,6 +45,7 @@ class RegulationRule(Rule):
     section_rules: list[str]
     min_articles: int
     commit: Pattern
+    shape: Pattern
     comparators: list[str]
     money_units: list[str]
 
@@ -88,6 +89,7 @@ class CueRules(RuleFile):
     _param: list[tuple[SkipRule, regex.Pattern[str]]] = PrivateAttr()
     _param_commit: regex.Pattern[str] = PrivateAttr()
     _reg_commit: regex.Pattern[str] = PrivateAttr()
+    _reg_shape: regex.Pattern[str] = PrivateAttr()
     _cond: regex.Pattern[str] = PrivateAttr()
     _background: regex.Pattern[str] = PrivateAttr()
     _project: regex.Pattern[str] = PrivateAttr()
@@ -110,6 +112,7 @@ class CueRules(RuleFile):
         self._param = [(r, regex.compile(r.pattern)) for r in self.parameter]
         self._param_commit = regex.compile(self.parameter_commit)
         self._reg_commit = regex.compile(self.regulation.commit)
+        self._reg_shape = regex.compile(self.regulation.shape)
         self._cond = regex.compile(self.condition.after)
         self._background = regex.compile(self.background_section)
         self._project = regex.compile(self.project_section)
@@ -313,6 +316,8 @@ def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
             if kept is None:
                 continue  # a rate, fee, grant or allocation the measure sets: not a level it commits to reach
             rule = kept or rule
+        elif ctx.regulation and _hit(ctx, ctx.cues._param, m, sent_lo, hi):
+            continue  # a regulation's fee base or rate is no account of the present either
         phrase = _indicator(ctx, m, clause_lo, clause_hi, prev_indicator)
         prev_indicator = phrase.indicator
         taken_until = bm.end() if bm else phrase.used_to
@@ -401,7 +406,8 @@ def _still_target(ctx: _Context, m: Mention, t: TimeExpr | None, sent_lo: int, h
 
     A due year (到2025年) or a commitment word earlier in the sentence makes any quantity a goal. Without one,
     a parameter cue (a fee, a grant, a payment rate, an exact split of funds) drops it; in a document of
-    articles only a floor or ceiling on something other than money stays (每处建筑面积不少于1000平方米).
+    articles only a standard on something other than money stays: a floor or ceiling (每处建筑面积不少于1000平方米)
+    or a per-unit standard (每5000名户籍老年人配备1名).
     """
     cues, text = ctx.cues, ctx.text
     if t is not None and t.kind in {"to", "by"}:
@@ -411,7 +417,10 @@ def _still_target(ctx: _Context, m: Mention, t: TimeExpr | None, sent_lo: int, h
     if not ctx.regulation or cues._reg_commit.search(text, sent_lo, m.start):
         return ""
     reg = cues.regulation
-    return reg.id if m.comparator in reg.comparators and m.unit not in reg.money_units else None
+    if m.unit in reg.money_units:
+        return None
+    standard = m.comparator in reg.comparators or cues._reg_shape.search(text, sent_lo, m.start)
+    return reg.id if standard else None
 
 
 def _is_regulation(doc: Document, cues: CueRules) -> bool:
