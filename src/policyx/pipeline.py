@@ -16,7 +16,7 @@ from policyx.html import html_to_text
 from policyx.meta import extract_meta
 from policyx.models import Document
 from policyx.quantities import extract_quantities
-from policyx.read import read_document
+from policyx.read import InputError, read_document
 from policyx.references import extract_references
 from policyx.responsibilities import attach_responsible, extract_responsibilities
 from policyx.rules import RuleSet, ruleset_for
@@ -53,5 +53,9 @@ def extract_document(
     rules = rules or ruleset_for()
     doc = read_document(src, rules, name=name)
     for stage in STAGES:
-        doc = stage(doc, rules)
+        try:
+            doc = stage(doc, rules)
+        except RecursionError:
+            # HTML nested thousands deep outruns a recursive walk: a bad input with a clear error, not a crash
+            raise InputError(f"nested too deeply to process ({stage.__name__})") from None
     return doc

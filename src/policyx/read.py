@@ -70,7 +70,9 @@ def sniff_format(name: str, data: bytes, rules: InputRules) -> str:
 
 def _looks_binary(data: bytes) -> bool:
     head = data[:4096]
-    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False  # UTF-16 text is full of bytes below 32 (一 is 00 4E): decode() handles it
+    if b"\x00" in head:
         return True
     controls = sum(1 for b in head if b < 9 or 13 < b < 32)
     return controls > len(head) * 0.05
