@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,6 +109,50 @@ def _run_one(job: Job, settings: Settings) -> tuple[ManifestEntry, dict[str, Any
     return entry, (None if out_dir is not None else data)
 
 
+def _pool_results(
+    todo: list[tuple[int, Job]], settings: Settings, n_jobs: int, in_flight: dict[int, Job]
+) -> Iterator[tuple[int, ManifestEntry, dict[str, Any] | None]]:
+    """Run ``todo`` on a pool; ``in_flight`` always holds the jobs submitted and not yet yielded."""
+    # rules pickle as their folder and unpickle to the worker's cached RuleSet: compiled once per worker
+    with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+        pending: dict[Future[tuple[ManifestEntry, dict[str, Any] | None]], int] = {}
+        queue = iter(todo)
+
+        def submit(i: int, job: Job) -> None:
+            pending[pool.submit(_run_one, job, settings)] = i
+            in_flight[i] = job
+
+        try:
+            for i, job in queue:  # keep a bounded number in flight so memory stays flat on huge corpora
+                submit(i, job)
+                if len(pending) >= n_jobs * 4:
+                    break
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    i = pending.pop(fut)
+                    result = fut.result()
+                    del in_flight[i]
+                    yield (i, *result)
+                    nxt = next(queue, None)
+                    if nxt is not None:
+                        submit(*nxt)
+        except BaseException:
+            # interrupted or a worker died: drop what has not started instead of waiting for all of it
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _isolated(job: Job, settings: Settings) -> tuple[ManifestEntry, dict[str, Any] | None]:
+    """One job in a process of its own: if it kills that process too, it is this file's error."""
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        try:
+            return pool.submit(_run_one, job, settings).result()
+        except BrokenProcessPool:
+            msg = "worker process died (killed, or out of memory) while extracting this file"
+            return ManifestEntry(path=job.path, doc_id=job.doc_id, status="error", error=msg), None
+
+
 def _results(
     jobs: list[Job], settings: Settings, n_jobs: int
 ) -> Iterator[tuple[int, ManifestEntry, dict[str, Any] | None]]:
@@ -115,22 +160,25 @@ def _results(
         for i, job in enumerate(jobs):
             yield (i, *_run_one(job, settings))
         return
-    # rules pickle as their folder and unpickle to the worker's cached RuleSet: compiled once per worker
-    with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-        pending: dict[Future[tuple[ManifestEntry, dict[str, Any] | None]], int] = {}
-        queue = iter(enumerate(jobs))
-        for i, job in queue:  # keep a bounded number in flight so memory stays flat on huge corpora
-            pending[pool.submit(_run_one, job, settings)] = i
-            if len(pending) >= n_jobs * 4:
-                break
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                i = pending.pop(fut)
-                yield (i, *fut.result())
-                nxt = next(queue, None)
-                if nxt is not None:
-                    pending[pool.submit(_run_one, nxt[1], settings)] = nxt[0]
+    todo = list(enumerate(jobs))
+    while todo:
+        finished: set[int] = set()
+        in_flight: dict[int, Job] = {}
+        try:
+            for i, entry, doc in _pool_results(todo, settings, n_jobs, in_flight):
+                finished.add(i)
+                yield i, entry, doc
+            return
+        except BrokenProcessPool:
+            # a worker died (OOM killer, a signal): which of the jobs in flight did it is unknown, so each runs
+            # again alone; the rest of the batch goes on in a fresh pool
+            if not in_flight:  # broke before any job started: take the next one alone, so each round progresses
+                i, job = next((i, job) for i, job in todo if i not in finished)
+                in_flight[i] = job
+            for i, job in sorted(in_flight.items()):
+                finished.add(i)
+                yield (i, *_isolated(job, settings))
+            todo = [(i, job) for i, job in todo if i not in finished]
 
 
 def run_batch(
