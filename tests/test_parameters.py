@@ -177,3 +177,21 @@ def test_money_granted_is_never_a_target(rules: RuleSet, n: int, words: str, uni
     # a due year makes the same amount a goal (补贴标准提高到…): the cue never hides a dated commitment
     dated = _targets(rules, f"到2025年,{words}{n}{unit}。")
     assert [(v, u) for v, u, _, _ in dated] == [(n * (10000 if unit == "万元" else 1), "元")]
+
+
+def test_items_under_a_rate_heading_are_parameters(rules: RuleSet) -> None:
+    # no articles here: the heading 缴费基数及费率标准 alone makes its items parameters (rule parameter_section)
+    text = "\n".join(
+        [
+            "长期护理保险实施细则",
+            "一、长护险缴费基数及费率标准",
+            "(1)未满35周岁参保人员个人不缴费;",
+            "(2)满35周岁至未满45周岁参保人员为0.02%;",
+            "(3)满45周岁至退休前参保人员、退休延缴人员为0.08%。",
+            "二、服务标准",
+            "其中职工参保人员每月上门次数不低于12次,每月服务时间为28小时。",
+            "",
+        ]
+    )
+    doc = extract_document(text.encode(), name="plan.txt", rules=rules)
+    assert [(t.value, t.unit, t.comparator) for t in doc.targets] == [(12, "次", ">=")]

@@ -61,6 +61,7 @@ class CueRules(RuleFile):
     target: list[CueRule]
     skip: list[SkipRule]
     parameter: list[SkipRule]
+    parameter_section: Pattern
     parameter_commit: Pattern
     regulation: RegulationRule
     condition: ConditionRule
@@ -88,6 +89,7 @@ class CueRules(RuleFile):
     _skip: list[tuple[SkipRule, regex.Pattern[str]]] = PrivateAttr()
     _param: list[tuple[SkipRule, regex.Pattern[str]]] = PrivateAttr()
     _param_commit: regex.Pattern[str] = PrivateAttr()
+    _param_section: regex.Pattern[str] = PrivateAttr()
     _reg_commit: regex.Pattern[str] = PrivateAttr()
     _reg_shape: regex.Pattern[str] = PrivateAttr()
     _cond: regex.Pattern[str] = PrivateAttr()
@@ -111,6 +113,7 @@ class CueRules(RuleFile):
         self._skip = [(r, regex.compile(r.pattern)) for r in self.skip]
         self._param = [(r, regex.compile(r.pattern)) for r in self.parameter]
         self._param_commit = regex.compile(self.parameter_commit)
+        self._param_section = regex.compile(self.parameter_section)
         self._reg_commit = regex.compile(self.regulation.commit)
         self._reg_shape = regex.compile(self.regulation.shape)
         self._cond = regex.compile(self.condition.after)
@@ -412,8 +415,12 @@ def _still_target(ctx: _Context, m: Mention, t: TimeExpr | None, sent_lo: int, h
     cues, text = ctx.cues, ctx.text
     if t is not None and t.kind in {"to", "by"}:
         return ""
-    if not cues._param_commit.search(text, sent_lo, m.start) and _hit(ctx, cues._param, m, sent_lo, hi):
-        return None
+    if not cues._param_commit.search(text, sent_lo, m.start):
+        section = ctx.sections.at(m.start)
+        if section is not None and cues._param_section.search(ctx.titles.get(section, "")):
+            return None  # an item under 缴费基数及费率标准如下
+        if _hit(ctx, cues._param, m, sent_lo, hi):
+            return None
     if not ctx.regulation or cues._reg_commit.search(text, sent_lo, m.start):
         return ""
     reg = cues.regulation
