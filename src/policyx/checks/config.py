@@ -38,6 +38,7 @@ class PercentCheck(Check):
 class TargetYearCheck(Check):
     max_years_after: int
     max_years_before: int
+    skip_doc_types: list[DocType]
 
 
 class WarningCodesCheck(Check):

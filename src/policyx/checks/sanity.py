@@ -131,8 +131,8 @@ def issue_year(doc: Document) -> int | None:
 def check_target_year(doc: Document, cfg: CheckRules) -> list[Finding]:
     c = cfg.target_year
     issued = issue_year(doc)
-    if issued is None:
-        return []  # nothing to compare against: meta's job, and region/issuer checks say so
+    if issued is None or doc.meta.doc_type in c.skip_doc_types:
+        return []  # nothing to compare against (or a date that is not the policy's own)
     out = []
     for t in doc.targets:
         if t.year is None:
