@@ -230,7 +230,12 @@ def test_a_broken_file_is_an_extract_finding_not_a_crash(tmp_path: Path, rules: 
         # full-width characters and spaces in the raw file are folded/collapsed in the cleaned text
         ("标题\r\n\r\n护理型床位占比不低于５５％。\r\n", "护理型床位占比不低于55%", (3, 1)),
         ("<p>养老方面:到2025年底,<b>养老服务床位</b>总量达到1600张</p>", "养老服务床位总量达到1600张", (1, 20)),
-        ("a\n到2025年\n到2025年\n", "到2025年", (3, 1)),  # two hits: the one near the span's position
+        ("a\n到2025年\n到2025年\n", "到2025年", (3, 1)),
+        (
+            "<tr>\n<td>序号</td><td>工作事项</td></tr>",
+            "序号\t工作事项",
+            (2, 5),
+        ),  # a table row: its first cell  # two hits: the one near the span's position
         ("标题\n正文\n", "找不到的句子", None),
     ],
 )

@@ -3,8 +3,8 @@
 Cleaning folds full-width characters and collapses white space, and HTML adds markup, so offsets do not carry
 over. Instead the quote is searched in a folded, white-space-free copy of the raw text that remembers each
 character's raw offset; among several hits the one nearest the span's relative position wins. When the whole
-quote is not found (an HTML tag or entity inside it), ever shorter prefixes are tried; when nothing is found
-the finding keeps no line and points at the file.
+quote is not found (an HTML tag or entity inside it), ever shorter prefixes and a table row's first cell are
+tried; when nothing is found the finding keeps no line and points at the file.
 """
 
 from __future__ import annotations
@@ -53,6 +53,9 @@ class RawLocator:
         if not needle or not self.offsets:
             return None
         candidates = [needle] + [needle[:n] for n in _PREFIXES if n < len(needle)]
+        first = fold(quote.split(None, 1)[0]) if quote.strip() else ""
+        if 2 <= len(first) < len(needle):
+            candidates.append(first)  # a table row: its first cell is one text node of the raw HTML
         for cand in candidates:
             hits = self._hits(cand)
             if hits:
