@@ -41,9 +41,11 @@ def check(
 ) -> None:
     """Check documents before they join the corpus: they extract, validate and pass the sanity rules.
 
-    The sanity rules (ids, severities, thresholds) are in rules/checks.yaml. Findings point at
-    file:line:col of the raw document. Exit status: 0 clean, 1 an error (or a warning with
-    --strict), 2 a usage error.
+    Sanity rules (ids, severities, thresholds): rules/checks.yaml. Findings point at file:line:col of the raw file.
+
+    Accepted outputs: --expected DIR/<doc_id>.json, compared record by record; --update accepts the new output.
+
+    Exit status: 0 clean, 1 an error (or a warning with --strict), 2 a usage error.
     """
     from policyx.check import check_paths, select_inputs
     from policyx.checks.changed import GitError
