@@ -206,3 +206,30 @@ def test_matcher_ignores(rules: RuleSet, text: str) -> None:
 def test_any_percent_reads_back(rules: RuleSet, n: int, verb: str) -> None:
     (m,) = find_quantities(f"覆盖率{verb}{n}%", rules)
     assert (m.value, m.unit) == (n, "%")
+
+
+@pytest.mark.parametrize(
+    ("text", "indicators"),
+    [
+        (  # 001: the standard's object completes each base (每百户, 单处)
+            "全面落实养老托育服务设施分区分级规划建设要求,新建居住小区分别按照每百户20平方米以上、"
+            "单处不少于120平方米的标准配套建设社区养老服务用房。",
+            ["新建居住小区分别每百户社区养老服务用房", "单处社区养老服务用房"],
+        ),
+        (  # 002: a measure (人均用地) needs no object
+            "市、开发区、区县(市)在编制国土空间总体规划时,必须按照人均用地不少于0.2平方米的标准,规划设置养老服务设施。",
+            ["人均用地"],
+        ),
+        (  # 000: the noun between unit and 以上 names a phrase of the sentence before, not the bracketed aside
+            "积极培育示范性婴幼儿照护服务机构(沧州市级以上试点机构),按上级要求,我市应达到10个机构以上。",
+            ["示范性婴幼儿照护服务机构"],
+        ),
+        (  # 002: a bare quantity measures the previous clause's object
+            "已建成住宅区养老服务设施未达到标准要求的,要按照每百户20平方米以上的标准,"
+            "通过购买、置换、租赁、调剂等方式配置居家社区养老服务设施,至少200平方米以上。",
+            ["每百户居家社区养老服务设施", "居家社区养老服务设施"],
+        ),
+    ],
+)
+def test_indicator_named_elsewhere_in_the_sentence(rules: RuleSet, text: str, indicators: list[str]) -> None:
+    assert [t[5] for t in _targets(rules, text)] == indicators

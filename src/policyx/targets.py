@@ -83,6 +83,9 @@ class CueRules(RuleFile):
     filler: Pattern
     per_unit: Pattern
     max_object: int
+    standard_object: Pattern
+    standard_base: Pattern
+    gap_noun: Pattern
 
     _stat: regex.Pattern[str] = PrivateAttr()
     _target: regex.Pattern[str] = PrivateAttr()
@@ -105,6 +108,10 @@ class CueRules(RuleFile):
     _object_stop: regex.Pattern[str] = PrivateAttr()
     _filler: regex.Pattern[str] = PrivateAttr()
     _per_unit: regex.Pattern[str] = PrivateAttr()
+    _standard_object: regex.Pattern[str] = PrivateAttr()
+    _standard_base: regex.Pattern[str] = PrivateAttr()
+    _gap_noun: regex.Pattern[str] = PrivateAttr()
+    _action_any: regex.Pattern[str] = PrivateAttr()
 
     def model_post_init(self, _ctx: object) -> None:
         check_ids_unique([*self.statistic, *self.target, *self.skip, *self.parameter, self.regulation], self.FILE)
@@ -130,6 +137,10 @@ class CueRules(RuleFile):
         self._object_stop = regex.compile(self.object_stop)
         self._filler = regex.compile(self.filler)
         self._per_unit = regex.compile(self.per_unit)
+        self._standard_object = regex.compile(self.standard_object)
+        self._standard_base = regex.compile(self.standard_base)
+        self._gap_noun = regex.compile(self.gap_noun)
+        self._action_any = regex.compile(f"(?:{verbs})")
 
 
 _OPEN, _CLOSE = "(（[【〔", ")）]】〕"
@@ -273,13 +284,52 @@ def _indicator(ctx: _Context, m: Mention, lo: int, hi: int, prev: str | None) ->
     obj = cues._filler.sub("", obj)
     at = text.rfind(prefix, lo, m.start) if prefix else -1
     q_start = at if at >= 0 else m.start
+    so = cues._standard_object.match(text, m.end) if not prefix or cues._standard_base.search(prefix) else None
+    if so:  # 每百户20平方米以上、单处不少于120平方米的标准配套建设社区养老服务用房: the standard's object
+        return _Phrase(prefix + so.group("obj"), q_start, m.end, m.end)
     if prefix and (linked or not obj):
         return _Phrase(prefix, q_start, m.end, m.end)
     if obj and action and not cues._per_unit.search(prefix):
         return _Phrase(obj, m.start, obj_end, obj_end)  # 各设立1所以上二级老年医院: the object names it
     if obj:
         return _Phrase(prefix + obj, q_start, obj_end, obj_end)  # 每千名老年人配备1名社会工作者
-    return _Phrase(prev or text[m.num_start : m.unit_end], m.start, m.end, m.end)
+    earlier = _earlier_noun(ctx, m, lo) if not prefix else None
+    return _Phrase(earlier or prev or text[m.num_start : m.unit_end], m.start, m.end, m.end)
+
+
+def _after_verb(phrase: str, cues: CueRules) -> str:
+    """The object of the last action verb in ``phrase`` (积极培育示范性…机构 → 示范性…机构), else the phrase."""
+    ends = [x.end() for x in cues._action_any.finditer(phrase)]
+    return phrase[ends[-1] :] if ends and ends[-1] < len(phrase) else phrase
+
+
+def _earlier_noun(ctx: _Context, m: Mention, lo: int) -> str | None:
+    """An indicator the clause does not name, read from what came before it in the paragraph.
+
+    ``应达到10个机构以上``: the noun between unit and comparator (机构) names a phrase of an earlier sentence
+    (积极培育示范性婴幼儿照护服务机构); ``…方式配置居家社区养老服务设施,至少200平方米以上``: the previous clause of
+    the sentence, when it holds no number, is what the bare quantity measures.
+    """
+    cues, text = ctx.cues, ctx.text
+    par_lo = text.rfind("\n", 0, m.start) + 1
+    gap = cues._gap_noun.match(text, m.unit_end, m.end)
+    if gap:
+        noun = gap.group("noun")
+        depth = _depths(text, par_lo, m.start, _OPEN, _CLOSE)
+        at = text.rfind(noun, par_lo, lo)
+        while at >= 0 and depth[at - par_lo]:
+            at = text.rfind(noun, par_lo, at)  # (沧州市级以上试点机构): a bracket names an aside
+        if at >= 0:
+            start = _back(text, cues._clause, par_lo, at)
+            return _after_verb(text[start : at + len(noun)], cues)[-cues.max_indicator :] or None
+        return None
+    if lo <= par_lo:
+        return None
+    start = _back(text, cues._clause, par_lo, lo - 1)
+    before = text[start : lo - 1].strip()
+    if not before or regex.search(r"\d", before) or cues._sentence.search(text, start, lo):
+        return None
+    return _after_verb(before, cues)[-cues.max_indicator :] or None
 
 
 def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
