@@ -14,12 +14,14 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from policyx.check import check_file, locate
 from policyx.checks.config import CheckRules
 from policyx.checks.golden import diff_documents
-from policyx.checks.rawpos import RawLocator
+from policyx.checks.rawpos import RawLocator, fold
 from policyx.checks.report import format_github
 from policyx.checks.sanity import check_schema, run_sanity
 from policyx.cli import app
@@ -422,3 +424,79 @@ def test_a_news_page_may_report_targets_due_before_it_was_published(tmp_path: Pa
         lambda d: {"meta": meta, "targets": [_target(d, "护理型床位占比不低于55%", "x", 5, "%", 2023)]},
     )
     assert _rule_ids(doc, rules) == []
+
+
+# --- properties ------------------------------------------------------------------------------------------
+
+_CLEAN_CHARS = "养老服务床位达到以上不低于市民政局、,。:()%0123456789AB\n"
+_FULLWIDTH = {c: chr(ord(c) + 0xFEE0) for c in ",:()%0123456789AB"}
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    text=st.text(alphabet=_CLEAN_CHARS, min_size=1, max_size=300),
+    data=st.data(),
+)
+def test_raw_locator_finds_every_quote_through_spacing_and_full_width(text: str, data: st.DataObject) -> None:
+    # the raw file: the cleaned text with full-width characters and runs of white space put back
+    widen = data.draw(st.lists(st.booleans(), min_size=len(text), max_size=len(text)))
+    pads = data.draw(
+        st.lists(st.sampled_from(["", "", " ", "\u3000", "\r\n", "\t "]), min_size=len(text), max_size=len(text))
+    )
+    raw = "".join(pad + (_FULLWIDTH.get(c, c) if w else c) for c, w, pad in zip(text, widen, pads, strict=True))
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    quote = text[start:end]
+    loc = RawLocator(raw, len(text))
+    off = loc.offset(quote, (start, end))
+    if fold(quote):
+        assert off is not None
+        assert fold(raw[off:]).startswith(fold(quote))
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(
+    records=st.lists(
+        st.fixed_dictionaries(
+            {"quote": st.sampled_from(["55%", "1600张", "〔责任单位:市民政局〕"]), "value": st.integers(0, 3)}
+        ),
+        max_size=8,
+    )
+)
+def test_a_document_does_not_differ_from_itself_and_changes_pair_up(records: list[dict[str, object]]) -> None:
+    recs = [{"id": f"t{i}", "span": [0, 1], **r} for i, r in enumerate(records)]
+    doc = {"text": "x", "targets": recs}
+    assert diff_documents(doc, doc, ["id"]) == []
+    dropped = {"text": "x", "targets": recs[1:]}
+    back = diff_documents(dropped, doc, ["id"])
+    forth = diff_documents(doc, dropped, ["id"])
+    count = {op: sum(c.op == op for c in back) for op in ("added", "removed", "changed")}
+    assert count == {
+        op: sum(c.op == mirror for c in forth)
+        for op, mirror in (("added", "removed"), ("removed", "added"), ("changed", "changed"))
+    }
+    assert len(back) <= len(recs)
+
+
+def test_changed_since_counts_a_moved_document_as_added(repo: Path) -> None:
+    (repo / "corpus" / "2024").mkdir()
+    _git(repo, "mv", "corpus/old.txt", "corpus/2024/moved.txt")
+    _git(repo, "commit", "-q", "-m", "move")
+    code, out = _run(["check", "corpus", "--changed-since", "HEAD~1"])
+    assert "checked 1 document:" in out and code == 0, out
+
+
+def test_a_check_that_crashes_is_a_finding_not_a_crash(
+    tmp_path: Path, rules: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import policyx.checks.sanity as sanity
+
+    def broken(doc: Document, cfg: CheckRules) -> list:  # type: ignore[type-arg]
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(sanity, "SANITY_CHECKS", (broken, *sanity.SANITY_CHECKS))
+    doc = _doc(tmp_path, rules, PLAN, lambda d: {})
+    findings = run_sanity(doc, rules.get(CheckRules))
+    assert [(f.rule, f.message) for f in findings] == [
+        ("check.internal", "broken failed: ZeroDivisionError: division by zero")
+    ]

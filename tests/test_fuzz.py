@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import os
 import signal
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import regex
@@ -315,3 +317,23 @@ def test_no_rule_pattern_backtracks_catastrophically() -> None:
             if took > PATTERN_BUDGET_S:
                 slow.append(f"{fname}: {pattern!r} on {label}: {took:.2f} s")
     assert slow == [], "\n".join(slow)
+
+
+# --- the gate itself never falls over --------------------------------------------------------------------
+
+
+@FUZZ
+@given(text=st.one_of(policy_text, html_soup), html=st.booleans())
+def test_policyx_check_turns_any_input_into_findings(rules: RuleSet, text: str, html: bool) -> None:
+    from policyx.check import check_file
+    from policyx.checks.config import CheckRules
+
+    known = {c.id for c in rules.get(CheckRules).all_checks()}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / ("page.html" if html else "doc.txt")
+        path.write_bytes(text.encode("utf-8"))
+        with budget(CASE_BUDGET_S):
+            result = check_file(str(path), "doc", rules, expected_dir=Path(tmp) / "expected")
+    assert {f.rule for f in result.findings} <= known - {"check.internal"}
+    for f in result.findings:
+        assert f.line is None or (f.line >= 1 and f.col is not None and f.col >= 1)

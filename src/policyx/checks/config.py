@@ -73,6 +73,7 @@ class GoldenCheck(Limited):
 class CheckRules(RuleFile):
     FILE = "checks.yaml"
     extract: Check
+    internal: Check
     validates: Limited
     provenance: Limited
     percent: PercentCheck

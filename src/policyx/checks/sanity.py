@@ -6,7 +6,7 @@ findings that carry a span into the cleaned text; ``policyx.check`` maps them ba
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pydantic import ValidationError
@@ -244,9 +244,9 @@ SANITY_CHECKS: tuple[Callable[[Document, CheckRules], list[Finding]], ...] = (
 def run_sanity(doc: Document, cfg: CheckRules) -> list[Finding]:
     found: list[Finding] = []
     for check in SANITY_CHECKS:
-        found.extend(check(doc, cfg))
+        try:
+            found.extend(check(doc, cfg))
+        except Exception as exc:  # one check tripping over an odd document must not stop the gate
+            error = f"{type(exc).__name__}: {exc}".splitlines()[0]
+            found.append(finding(cfg.internal, doc, check=check.__name__, error=error))
     return found
-
-
-def all_findings(groups: Iterable[list[Finding]]) -> list[Finding]:
-    return [f for g in groups for f in g]
