@@ -248,5 +248,5 @@ def run_sanity(doc: Document, cfg: CheckRules) -> list[Finding]:
             found.extend(check(doc, cfg))
         except Exception as exc:  # one check tripping over an odd document must not stop the gate
             error = f"{type(exc).__name__}: {exc}".splitlines()[0]
-            found.append(finding(cfg.internal, doc, check=check.__name__, error=error))
+            found.append(finding(cfg.internal, doc, name=check.__name__, error=error))
     return found
