@@ -79,7 +79,7 @@ CASES = [
     ),
     (  # 004: a condition (2万人以上城市社区) is not a target; the floor after it is
         "力争所有城镇社区建成1个以上托育机构,2万人以上城市社区建成不少于90个托位。",
-        [(1, None, "个", ">=", None, "托育机构"), (90, None, "个", ">=", None, "2万人以上城市社区建成")],
+        [(1, None, "个", ">=", None, "托育机构"), (90, None, "个", ">=", None, "2万人以上城市社区托位")],
     ),
     (  # 004: a rate inside a sentence about funds
         "福彩公益金按照不低于55%的比例用于养老服务。",

@@ -287,6 +287,9 @@ def _indicator(ctx: _Context, m: Mention, lo: int, hi: int, prev: str | None) ->
     so = cues._standard_object.match(text, m.end) if not prefix or cues._standard_base.search(prefix) else None
     if so:  # 每百户20平方米以上、单处不少于120平方米的标准配套建设社区养老服务用房: the standard's object
         return _Phrase(prefix + so.group("obj"), q_start, m.end, m.end)
+    if prefix and linked and obj and cues._action_end.search(prefix):
+        # 2万人以上城市社区建成不少于90个托位: the subject and the counted noun, without the verb between
+        return _Phrase(cues._action_end.sub("", prefix) + obj, q_start, m.end, m.end)
     if prefix and (linked or not obj):
         return _Phrase(prefix, q_start, m.end, m.end)
     if obj and action and not cues._per_unit.search(prefix):
