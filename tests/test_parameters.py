@@ -195,3 +195,8 @@ def test_items_under_a_rate_heading_are_parameters(rules: RuleSet) -> None:
     )
     doc = extract_document(text.encode(), name="plan.txt", rules=rules)
     assert [(t.value, t.unit, t.comparator) for t in doc.targets] == [(12, "次", ">=")]
+
+
+def test_a_single_share_of_funds_is_not_a_split(rules: RuleSet) -> None:
+    # only an exact split between uses (80%用于…,20%用于…) is a parameter; one share of funds stays a target
+    assert [v for v, *_ in _targets(rules, "民政部门本级使用的福利彩票公益金55%用于支持发展养老服务。")] == [55]

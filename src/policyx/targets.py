@@ -48,6 +48,7 @@ class RegulationRule(Rule):
     shape: Pattern
     comparators: list[str]
     money_units: list[str]
+    condition: Pattern
 
 
 class ConditionRule(RuleModel):
@@ -95,6 +96,7 @@ class CueRules(RuleFile):
     _param_section: regex.Pattern[str] = PrivateAttr()
     _reg_commit: regex.Pattern[str] = PrivateAttr()
     _reg_shape: regex.Pattern[str] = PrivateAttr()
+    _reg_condition: regex.Pattern[str] = PrivateAttr()
     _cond: regex.Pattern[str] = PrivateAttr()
     _background: regex.Pattern[str] = PrivateAttr()
     _project: regex.Pattern[str] = PrivateAttr()
@@ -123,6 +125,7 @@ class CueRules(RuleFile):
         self._param_section = regex.compile(self.parameter_section)
         self._reg_commit = regex.compile(self.regulation.commit)
         self._reg_shape = regex.compile(self.regulation.shape)
+        self._reg_condition = regex.compile(self.regulation.condition)
         self._cond = regex.compile(self.condition.after)
         self._background = regex.compile(self.background_section)
         self._project = regex.compile(self.project_section)
@@ -477,7 +480,7 @@ def _still_target(ctx: _Context, m: Mention, t: TimeExpr | None, sent_lo: int, h
     if not ctx.regulation or cues._reg_commit.search(text, sent_lo, m.start):
         return ""
     reg = cues.regulation
-    if m.unit in reg.money_units:
+    if m.unit in reg.money_units or cues._reg_condition.match(text, m.end):
         return None
     standard = m.comparator in reg.comparators or cues._reg_shape.search(text, sent_lo, m.start)
     return reg.id if standard else None
