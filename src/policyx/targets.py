@@ -265,8 +265,8 @@ class _Phrase:
 def _object(ctx: _Context, m: Mention, hi: int) -> tuple[str, int]:
     """The noun the number counts when it follows the unit directly (5家领跑企业): (head noun, raw end)."""
     cues, text = ctx.cues, ctx.text
-    stop = cues._object_stop.search(text, m.end, hi)
-    end = stop.start() if stop else hi
+    stop = cues._object_stop.search(text, m.end, min(len(text), hi + 40))  # its lookaheads may need to see past hi
+    end = min(stop.start(), hi) if stop else hi
     raw = text[m.end : end]
     if not raw or not regex.match(r"[\p{Han}“(（]", raw) or raw.startswith(("(", "（")):
         return "", m.end
