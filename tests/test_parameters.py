@@ -207,3 +207,23 @@ def test_items_under_a_rate_heading_are_parameters(rules: RuleSet) -> None:
 def test_a_single_share_of_funds_is_not_a_split(rules: RuleSet) -> None:
     # only an exact split between uses (80%用于…,20%用于…) is a parameter; one share of funds stays a target
     assert [v for v, *_ in _targets(rules, "民政部门本级使用的福利彩票公益金55%用于支持发展养老服务。")] == [55]
+
+
+def test_only_the_articles_are_read_as_a_regulation(rules: RuleSet) -> None:
+    # a plan whose annex is a regulation: the plan's own goal stays, the annex's article keeps the regulation reading
+    text = "\n".join(
+        [
+            "关于推进托育服务发展的实施方案",
+            "一、主要任务",
+            "支持每个县(市、区)建设1个承担指导功能的示范性、综合性托育服务中心。",
+            "附件",
+            "长期护理保险试行办法",
+            "第一条 为健全本市社会保障制度体系,保障失能人员基本照护需求,制定本办法。",
+            "第二条 市医疗保障行政部门主管本市长护险工作,负责组织实施本办法。",
+            "第三条 定点服务机构应向医保经办机构申请登记1个银行结算账户。",
+            "",
+        ]
+    )
+    doc = extract_document(text.encode(), name="plan.txt", rules=rules)
+    assert [(t.value, t.unit, t.rule) for t in doc.targets] == [(1, "个", "target.text/number.count")]
+    assert "托育服务中心" in doc.targets[0].quote

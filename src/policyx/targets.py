@@ -180,7 +180,7 @@ class _Context:
     sections: SectionIndex
     titles: dict[str, str]  # section id → its title and every ancestor's, joined
     skip: list[tuple[int, int]]
-    regulation: bool  # a document of articles (第X条): quantities are parameters unless committed to
+    articles: set[str]  # sections inside a regulation's articles (第X条): parameters there unless committed
 
 
 def _reference_year(doc: Document) -> int | None:
@@ -375,7 +375,7 @@ def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
             if kept is None:
                 continue  # a rate, fee, grant or allocation the measure sets: not a level it commits to reach
             rule = kept or rule
-        elif ctx.regulation and _hit(ctx, ctx.cues._param, m, sent_lo, hi):
+        elif ctx.sections.at(m.start) in ctx.articles and _hit(ctx, ctx.cues._param, m, sent_lo, hi):
             continue  # a regulation's fee base or rate is no account of the present either
         phrase = _indicator(ctx, m, clause_lo, clause_hi, prev_indicator)
         prev_indicator = phrase.indicator
@@ -477,7 +477,7 @@ def _still_target(ctx: _Context, m: Mention, t: TimeExpr | None, sent_lo: int, h
             return None  # an item under 缴费基数及费率标准如下
         if _hit(ctx, cues._param, m, sent_lo, hi):
             return None
-    if not ctx.regulation or cues._reg_commit.search(text, sent_lo, m.start):
+    if ctx.sections.at(m.start) not in ctx.articles or cues._reg_commit.search(text, sent_lo, m.start):
         return ""
     reg = cues.regulation
     if m.unit in reg.money_units or cues._reg_condition.match(text, m.end):
@@ -486,9 +486,19 @@ def _still_target(ctx: _Context, m: Mention, t: TimeExpr | None, sent_lo: int, h
     return reg.id if standard else None
 
 
-def _is_regulation(doc: Document, cues: CueRules) -> bool:
+def _article_sections(doc: Document, cues: CueRules) -> set[str]:
+    """Ids of the articles (第X条) and everything under them, when the document has enough articles to be a regulation.
+
+    Per section, not per document: a plan with a regulation as its annex keeps reading its own goals as a plan.
+    """
     reg = cues.regulation
-    return sum(s.rule in reg.section_rules for s in doc.sections) >= reg.min_articles
+    if sum(s.rule in reg.section_rules for s in doc.sections) < reg.min_articles:
+        return set()
+    inside: set[str] = set()
+    for s in doc.sections:  # parents come before their children
+        if s.rule in reg.section_rules or s.parent in inside:
+            inside.add(s.id)
+    return inside
 
 
 def _lineage_titles(doc: Document) -> dict[str, str]:
@@ -519,7 +529,7 @@ def classify_quantities(doc: Document, rules: RuleSet) -> Document:
         sections=SectionIndex(doc.sections),
         titles=_lineage_titles(doc),
         skip=_skip_spans(doc, cues),
-        regulation=_is_regulation(doc, cues),
+        articles=_article_sections(doc, cues),
     )
     targets, statistics = list(doc.targets), list(doc.statistics)
     warnings = list(doc.warnings)
