@@ -5,6 +5,10 @@ before it in the same paragraph, never from the next paragraph nor backwards, an
 stays inside them. Cue words (``rules/cues.yaml``) decide target or statistic: an as-of date, a past
 year or a statistic cue earlier in the sentence make a statistic; background sections and proposals or
 replies describe the present unless a commitment cue says otherwise; everything else is a target.
+A target must then pass two checks (``_still_target``): a parameter cue (a fee, grant, payment rate, exact split of
+funds, eligibility condition) drops it unless a due year or a commitment governs it; inside a regulation's articles
+(第X条) only a committed goal or a standard's shape (a floor or ceiling that is not money) stays. Dropped quantities
+are neither targets nor statistics: a rule's parameters describe neither a goal nor the present.
 Records already present (the indicator tables' targets) are kept, and text inside tables is skipped.
 """
 
