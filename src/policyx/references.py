@@ -60,18 +60,18 @@ def normalise_number(number: str) -> str:
 
 def find_references(text: str, rr: ReferenceRules) -> list[FoundRef]:
     found: list[FoundRef] = []
-    used: list[tuple[int, int]] = []  # spans of numbers already paired with a title
+    used: set[int] = set()  # starts of numbers already paired with a title
     for m in rr._title.finditer(text):
         tail = rr._pair_tail.match(text, m.end())
         if tail:
             number = normalise_number(tail.group("number"))
             found.append(FoundRef(m.start(), tail.end(), m.group("title"), number, rr.paired.id))
-            used.append(tail.span("number"))
+            used.add(tail.start("number"))
         else:
             found.append(FoundRef(m.start(), m.end(), m.group("title"), None, rr.title.id))
     for m in rr._number.finditer(text):
         span = m.span("number")
-        if any(a <= span[0] < b for a, b in used):
+        if span[0] in used:
             continue
         found.append(FoundRef(span[0], span[1], None, normalise_number(m.group("number")), rr.doc_number.id))
     return sorted(found, key=lambda f: f.start)

@@ -8,8 +8,10 @@ but units and role words, recognised on its own because annex tables arrive flat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 import regex
 from pydantic import PrivateAttr
@@ -46,6 +48,7 @@ class TabRowForm(Rule):
 class PhraseForm(Rule):
     marker: Pattern
     lead_in: Pattern
+    window: int
 
 
 class Forms(RuleModel):
@@ -192,9 +195,9 @@ def find_tags(text: str, rr: ResponsibilityRules, dr: Resolver) -> tuple[list[Fo
 def find_bracketed_lists(text: str, rr: ResponsibilityRules, dr: Resolver, taken: list[Found]) -> list[Found]:
     """``(市民政局牵头,市卫健委配合)``: brackets with no field label whose content is only units and role words."""
     found: list[Found] = []
-    opens = rr._syntax.opens
+    opens, claimed = rr._syntax.opens, _taken_index(taken)
     for i, ch in enumerate(text):
-        if ch not in opens or _inside(i, taken):
+        if ch not in opens or claimed.covers(i):
             continue
         close = _matching_close(text, i, rr)
         if close is None:
@@ -208,19 +211,33 @@ def find_bracketed_lists(text: str, rr: ResponsibilityRules, dr: Resolver, taken
     return found
 
 
-def _inside(pos: int, spans: list[Found]) -> bool:
-    return any(f.start <= pos < f.end for f in spans)
+class _SpanIndex:
+    """Is an offset inside any of these spans? O(log n) a question, so big pages stay linear."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [a for a, _ in ordered]
+        self._reach = list(accumulate((b for _, b in ordered), max))  # furthest end among spans starting so far
+
+    def covers(self, pos: int) -> bool:
+        i = bisect_right(self._starts, pos) - 1
+        return i >= 0 and self._reach[i] > pos
+
+
+def _taken_index(taken: list[Found]) -> _SpanIndex:
+    return _SpanIndex((f.start, f.end) for f in taken)
 
 
 def find_fields(text: str, rr: ResponsibilityRules, dr: Resolver, taken: list[Found]) -> list[Found]:
-    """``责任单位:X`` without brackets: the value runs to the end of its line."""
+    """``责任单位:X`` without brackets: the value runs to the end of its line (at most ``max_tag_len``)."""
     found: list[Found] = []
+    claimed = _taken_index(taken)
     for m in rr._field_start.finditer(text):
         start = m.end()
-        if _inside(start, taken) or _inside(start, found):
+        if claimed.covers(start) or (found and found[-1].start <= start < found[-1].end):
             continue
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end
+        end = text.find("\n", start, start + rr.max_tag_len)
+        end = min(len(text), start + rr.max_tag_len) if end < 0 else end
         line = text[start:end]
         stripped = line.rstrip(rr.trim)
         units, lead, valid = _fields(stripped, rr, dr)
@@ -258,8 +275,10 @@ def _split_by_rows(run: list[_Line], rows: list[tuple[int, int]]) -> list[list[_
     """A run of unit lines never spans two table rows (row spans from the tables stage, when it gave them)."""
     out: list[list[_Line]] = []
     last: int | None = None
+    starts = [a for a, _ in rows]  # rows come in document order
     for ln in run:
-        row = next((i for i, (a, b) in enumerate(rows) if a <= ln.start < b), None)
+        i = bisect_right(starts, ln.start) - 1
+        row = i if i >= 0 and ln.start < rows[i][1] else None
         if out and row == last:
             out[-1].append(ln)
         else:
@@ -277,14 +296,15 @@ def find_cells(
     task_rows: Sequence[tuple[int, int]] = (),
 ) -> list[Found]:
     """Lines that are nothing but units and role words; consecutive ones (in one table row) are one cell."""
-    zones = _table_zones(text, sections, rr) + list(task_rows)
+    zones = _SpanIndex(_table_zones(text, sections, rr) + list(task_rows))
+    claimed = _taken_index(taken)
     syn, header = rr._syntax, rr._header  # hoisted: pydantic private attributes are slow to look up
     runs: list[list[_Line]] = []
     prev_end: int | None = None  # end of the previous line when it was a unit line
     for m in regex.finditer(r"[^\n]+", text):
         raw = m.group()
         body = raw.strip()
-        if not body or "\t" in body or _inside(m.start(), taken):
+        if not body or "\t" in body or claimed.covers(m.start()):
             prev_end = None if body else prev_end
             continue
         parsed = parse_units(body, syn, dr, strict=True)
@@ -300,11 +320,12 @@ def find_cells(
             runs.append([line])
         prev_end = line.end
     if task_rows:
-        runs = [part for run in runs for part in _split_by_rows(run, list(task_rows))]
+        rows = sorted(task_rows)
+        runs = [part for run in runs for part in _split_by_rows(run, rows)]
     found: list[Found] = []
     for run in runs:
         units = [u for ln in run for u in ln.units]
-        in_table = any(a <= run[0].start < b for a, b in zones)
+        in_table = zones.covers(run[0].start)
         if not units or not (in_table or any(ln.has_role for ln in run)):
             continue
         names = [u.name for u in units]
@@ -355,10 +376,15 @@ def find_tab_rows(text: str, rr: ResponsibilityRules, dr: Resolver) -> list[Foun
 def find_lead_phrases(text: str, rr: ResponsibilityRules, dr: Resolver, taken: list[Found]) -> list[Found]:
     """``市发展改革委、市民政局、市卫健委牵头对…``: the units right before 牵头, back to the first non-unit."""
     found: list[Found] = []
+    claimed = _taken_index(taken)
+    window = rr.forms.lead_phrase.window
     for m in rr._marker.finditer(text):
-        if _inside(m.start(), taken):
+        if claimed.covers(m.start()):
             continue
-        line_start = text.rfind("\n", 0, m.start()) + 1
+        # look back at most `window` characters: a unit list is short, a page may be one long line
+        lo = max(0, m.start() - window)
+        nl = text.rfind("\n", lo, m.start())
+        line_start = nl + 1 if nl >= 0 else lo
         head = text[line_start : m.start()]
         pieces = list(split_pieces(head, rr._syntax))
         kept: list[tuple[int, str]] = []  # (offset, unit) from right to left

@@ -6,6 +6,8 @@ innermost section containing it: the paragraph's section for a tag, the row's ta
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from policyx.departments import DepartmentRules
 from policyx.locate import SectionIndex
 from policyx.models import Document, Responsibility, Target
@@ -36,14 +38,17 @@ def extract_responsibilities(doc: Document, rules: RuleSet) -> Document:
     return doc.model_copy(update={"responsibilities": records, "warnings": [*doc.warnings, *warnings]})
 
 
-def _covering(target: Target, by_section: dict[str, list[Responsibility]], parents: dict[str, str | None]) -> list[str]:
+def _covering(
+    target: Target, by_section: dict[str, tuple[list[int], list[Responsibility]]], parents: dict[str, str | None]
+) -> list[str]:
     sid = target.section
     while sid is not None:
-        recs = by_section.get(sid)
-        if recs:
+        found = by_section.get(sid)
+        if found:
             # a tag closes the paragraph it assigns: prefer the first record after the target, else the last one
-            after = [r for r in recs if r.span[0] >= target.span[1]]
-            return list((after[0] if after else recs[-1]).units)
+            starts, recs = found
+            i = bisect_left(starts, target.span[1])
+            return list((recs[i] if i < len(recs) else recs[-1]).units)
         sid = parents.get(sid)
     return []
 
@@ -53,9 +58,11 @@ def attach_responsible(doc: Document, rules: RuleSet) -> Document:
     if not doc.targets or not doc.responsibilities:
         return doc
     parents = {s.id: s.parent for s in doc.sections}
-    by_section: dict[str, list[Responsibility]] = {}
-    for r in doc.responsibilities:
+    by_section: dict[str, tuple[list[int], list[Responsibility]]] = {}
+    for r in doc.responsibilities:  # records come in document order, so each list is sorted by start
         if r.section is not None:
-            by_section.setdefault(r.section, []).append(r)
+            starts, recs = by_section.setdefault(r.section, ([], []))
+            starts.append(r.span[0])
+            recs.append(r)
     targets = [t.model_copy(update={"responsible": _covering(t, by_section, parents)}) for t in doc.targets]
     return doc.model_copy(update={"targets": targets})
