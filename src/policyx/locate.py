@@ -1,11 +1,33 @@
-"""Where a record sits: the innermost section containing an offset, and raw line:col of a quote."""
+"""Where text sits: the non-blank lines with their offsets, the innermost section containing an offset,
+and raw line:col of a quote."""
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from policyx.models import Section
+
+
+@dataclass(slots=True)
+class Line:
+    start: int  # offset of the first non-space character
+    end: int  # offset just past the last non-space character
+    text: str
+
+
+def text_lines(text: str) -> list[Line]:
+    """The non-blank lines of ``text`` with their stripped spans."""
+    out: list[Line] = []
+    pos = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            out.append(Line(pos + lead, pos + lead + len(stripped), stripped))
+        pos += len(raw) + 1
+    return out
 
 
 class SectionIndex:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import regex
 from pydantic import PrivateAttr
 
+from policyx.locate import Line, text_lines
 from policyx.models import Document, DocWarning, Section
 from policyx.rules import Pattern, Rule, RuleFile, RuleSet, check_ids_unique
 
@@ -101,13 +102,6 @@ def numeral_value(token: str | None) -> int | None:
 
 
 @dataclass(slots=True)
-class _Line:
-    start: int  # offset of the first non-space character
-    end: int  # offset just past the last non-space character
-    text: str
-
-
-@dataclass(slots=True)
 class _Heading:
     line: int
     kind: str  # level key: the style's rule id
@@ -116,18 +110,6 @@ class _Heading:
     value: int | None
     title: str
     annex: bool = False
-
-
-def _lines(text: str) -> list[_Line]:
-    out: list[_Line] = []
-    pos = 0
-    for raw in text.split("\n"):
-        stripped = raw.strip()
-        if stripped:
-            lead = len(raw) - len(raw.lstrip())
-            out.append(_Line(pos + lead, pos + lead + len(stripped), stripped))
-        pos += len(raw) + 1
-    return out
 
 
 def _title(rest: str, hr: HeadingRules) -> str:
@@ -146,7 +128,7 @@ def _numbered(line: str, hr: HeadingRules) -> tuple[HeadingStyle, regex.Match[st
     return None
 
 
-def _continues(lines: list[_Line], i: int, style: HeadingStyle, value: int | None, hr: HeadingRules) -> bool:
+def _continues(lines: list[Line], i: int, style: HeadingStyle, value: int | None, hr: HeadingRules) -> bool:
     """The next line is a heading of the same kind numbered ``value + 1``."""
     if value is None or i + 1 >= len(lines):
         return False
@@ -154,11 +136,11 @@ def _continues(lines: list[_Line], i: int, style: HeadingStyle, value: int | Non
     return bool(hit) and hit[0].level_key == style.level_key and numeral_value(hit[1].groupdict().get("n")) == value + 1
 
 
-def _is_paragraph(line: _Line, hr: HeadingRules) -> bool:
+def _is_paragraph(line: Line, hr: HeadingRules) -> bool:
     return len(line.text) >= hr.plain.paragraph_min_len or bool(hr._para_end.search(line.text))
 
 
-def _is_plain(i: int, lines: list[_Line], hr: HeadingRules, doc_title: str | None) -> bool:
+def _is_plain(i: int, lines: list[Line], hr: HeadingRules, doc_title: str | None) -> bool:
     """A short unpunctuated line with a paragraph before it and a paragraph or numbered heading after it."""
     p = hr.plain
     text = lines[i].text
@@ -175,7 +157,7 @@ def _is_plain(i: int, lines: list[_Line], hr: HeadingRules, doc_title: str | Non
     return not any(hr._cell.match(lines[j].text) for j in range(lo, hi))
 
 
-def find_headings(lines: list[_Line], hr: HeadingRules, doc_title: str | None = None) -> list[_Heading]:
+def find_headings(lines: list[Line], hr: HeadingRules, doc_title: str | None = None) -> list[_Heading]:
     """Every heading line, in order, with its style, number and title (levels come later)."""
     found: list[_Heading] = []
     i, n = 0, len(lines)
@@ -244,16 +226,17 @@ def _levels(heads: list[_Heading]) -> list[tuple[int, int | None]]:
     return out
 
 
-def _skip_warnings(heads: list[_Heading], levels: list[tuple[int, int | None]], lines: list[_Line]) -> list[DocWarning]:
+def _skip_warnings(heads: list[_Heading], levels: list[tuple[int, int | None]], lines: list[Line]) -> list[DocWarning]:
     """heading_skip where numbering under one parent jumps or repeats (a restart at 1 is a new run)."""
     warnings: list[DocWarning] = []
-    last_in: dict[tuple[int | None, str], int] = {}
+    last_in: dict[tuple[int | None, str], _Heading] = {}
     last_any: dict[str, int] = {}
     for h, (_, parent) in zip(heads, levels, strict=True):
         if h.value is None:
             continue
         key = (parent, h.kind)
-        prev = last_in.get(key)
+        before = last_in.get(key)
+        prev = before.value if before is not None else None
         if prev is None:
             # first of its kind under this parent: 1, or numbering carried on from the previous parent
             ok = h.value == 1 or h.value == last_any.get(h.kind, 0) + 1
@@ -262,7 +245,7 @@ def _skip_warnings(heads: list[_Heading], levels: list[tuple[int, int | None]], 
         if not ok:
             line = lines[h.line]
             what = "repeats" if prev is not None and h.value == prev else "jumps"
-            after = f" after {prev}" if prev is not None else ""
+            after = f" after {before.number}" if before is not None else ""
             warnings.append(
                 DocWarning(
                     code="heading_skip",
@@ -270,14 +253,14 @@ def _skip_warnings(heads: list[_Heading], levels: list[tuple[int, int | None]], 
                     span=(line.start, line.end),
                 )
             )
-        last_in[key] = h.value
+        last_in[key] = h
         last_any[h.kind] = h.value
     return warnings
 
 
 def build_sections(text: str, hr: HeadingRules, doc_title: str | None = None) -> tuple[list[Section], list[DocWarning]]:
     """The section tree of ``text`` and the numbering warnings."""
-    lines = _lines(text)
+    lines = text_lines(text)
     heads = find_headings(lines, hr, doc_title)
     levels = _levels(heads)
     # a section ends where the next heading of the same or a higher level starts (or at the end)

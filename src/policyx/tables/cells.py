@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import regex
 
+from policyx.locate import Line
 from policyx.models import Span
 from policyx.tables.rules import TableRules
 
@@ -15,13 +16,6 @@ _SPACE = regex.compile(r"\s+")
 def squeeze(text: str) -> str:
     """A cell without its white space: ``指    标`` reads as ``指标``."""
     return _SPACE.sub("", text)
-
-
-@dataclass(slots=True)
-class Line:
-    start: int  # offset of the first non-space character
-    end: int  # offset just past the last non-space character
-    text: str
 
 
 @dataclass(slots=True)
@@ -44,19 +38,6 @@ class Grid:
 class Failure:
     span: Span
     message: str
-
-
-def text_lines(text: str) -> list[Line]:
-    """The non-blank lines of ``text`` with their stripped spans."""
-    out: list[Line] = []
-    pos = 0
-    for raw in text.split("\n"):
-        stripped = raw.strip()
-        if stripped:
-            lead = len(raw) - len(raw.lstrip())
-            out.append(Line(pos + lead, pos + lead + len(stripped), stripped))
-        pos += len(raw) + 1
-    return out
 
 
 def cell_of(line: Line) -> Cell:

@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
+from policyx.locate import Line, text_lines
 from policyx.tables.attr import attr_at
-from policyx.tables.cells import Cell, Failure, Grid, Line, squeeze, text_lines
+from policyx.tables.cells import Cell, Failure, Grid, squeeze
 from policyx.tables.flat import flat_at
 from policyx.tables.rules import TableRules
 from policyx.tables.tab import tab_block, tab_blocks
