@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from policyx.clean import clean
 from policyx.deadlines import extract_deadlines
+from policyx.echoes import merge_echoes
 from policyx.guard import ensure_policy_text
 from policyx.html import html_to_text
 from policyx.meta import extract_meta
@@ -37,6 +38,7 @@ STAGES: tuple[Stage, ...] = (
     extract_references,
     extract_responsibilities,
     attach_responsible,
+    merge_echoes,
 )
 
 
