@@ -127,6 +127,21 @@ def _table_rows(table: LexborNode, blocks: frozenset[str]) -> list[list[str]]:
     return grid
 
 
+def _table(table: LexborNode, blocks: frozenset[str], out: _Lines) -> None:
+    """A table's rows; leading rows of one cell spanning every column are its caption (附件1 …), a plain line."""
+    rows = _table_rows(table, blocks)
+    width = max((len(r) for r in rows), default=0)
+    caption = 0
+    while caption < len(rows) and width > 1 and len(rows[caption]) == width and len(set(rows[caption])) == 1:
+        caption += 1
+    for cells in rows[:caption]:
+        out.end()
+        out.add(cells[0])
+        out.end()
+    for cells in rows[caption:]:
+        out.row(cells)
+
+
 def _owner_table(node: LexborNode) -> LexborNode | None:
     parent = node.parent
     while parent is not None and parent.tag != "table":
@@ -137,8 +152,7 @@ def _owner_table(node: LexborNode) -> LexborNode | None:
 def _render(node: LexborNode, blocks: frozenset[str]) -> _Lines:
     out = _Lines()
     if node.tag == "table" and len(node.css("table")) == 1:
-        for cells in _table_rows(node, blocks):
-            out.row(cells)
+        _table(node, blocks, out)
         return out
     _walk(node, blocks, out)
     out.end()
@@ -154,8 +168,7 @@ def _walk(node: LexborNode, blocks: frozenset[str], out: _Lines) -> None:
             out.end()
         elif tag == "table" and len(child.css("table")) == 1:  # css() matches the node itself
             # a data table; a table holding tables is page layout and renders as blocks
-            for cells in _table_rows(child, blocks):
-                out.row(cells)
+            _table(child, blocks, out)
         elif tag in blocks or tag in ("td", "th"):
             out.end()
             _walk(child, blocks, out)
