@@ -13,6 +13,7 @@ import regex
 from pydantic import PrivateAttr
 
 from policyx.rules import Pattern, Rule, RuleFile, check_ids_unique
+from policyx.spans import Disjoint
 
 TimeKind = Literal["to", "by", "as_of", "bare", "range", "period", "recurring"]
 
@@ -76,15 +77,24 @@ def _expr(m: regex.Match[str], r: TimeRule, pr: PeriodRules) -> TimeExpr | None:
 def find_times(text: str, pr: PeriodRules, lo: int = 0, hi: int | None = None) -> list[TimeExpr]:
     """Every time expression in ``text[lo:hi]``, in text order, none overlapping (earlier rules win)."""
     hi = len(text) if hi is None else hi
-    taken: list[TimeExpr] = []
+    taken: list[TimeExpr] = []  # in text order
     for rule, pat in pr._compiled:
+        # one rule's matches never overlap each other: check them against the earlier rules' only
+        earlier = Disjoint((t.start, t.end) for t in taken)
+        new = []
         for m in pat.finditer(text, lo, hi):
-            if any(m.start() < t.end and t.start < m.end() for t in taken):
+            if earlier.overlaps(m.start(), m.end()):
                 continue
             found = _expr(m, rule, pr)
             if found is not None:
-                taken.append(found)
-    return sorted(taken, key=lambda t: t.start)
+                new.append(found)
+        if new:
+            taken = sorted([*taken, *new], key=_start)  # two sorted runs: a linear merge
+    return taken
+
+
+def _start(t: TimeExpr) -> int:
+    return t.start
 
 
 def ym(year: int | None, month: int | None) -> str | None:

@@ -16,6 +16,7 @@ from pydantic import PrivateAttr
 from policyx.models import Document
 from policyx.numbers import parse_number
 from policyx.rules import Pattern, Rule, RuleFile, RuleSet, check_ids_unique
+from policyx.spans import Disjoint
 
 
 class UnitRule(Rule):
@@ -162,16 +163,20 @@ def find_quantities(text: str, rules: RuleSet, lo: int = 0, hi: int | None = Non
     hi = len(text) if hi is None else hi
     found: list[Mention] = []
     for r, pat in qr._fractions:
+        # one rule's matches never overlap each other: check them against the earlier rules' only
+        earlier = Disjoint((f.num_start, f.unit_end) for f in found)
         for m in pat.finditer(text, lo, hi):
-            if any(m.start() < f.unit_end and f.num_start < m.end() for f in found):
+            if earlier.overlaps(m.start(), m.end()):
                 continue
             value = _fraction_value(m, r)
             if value is None:
                 continue
             start, end, comparator, _ = _comparators(text, lo, m.start(), m.end(), qr)
             found.append(Mention(start, end, m.start(), m.end(), value, None, r.unit, comparator, r.id))
+    fractions = Disjoint((f.num_start, f.unit_end) for f in found)
+    reach = lo  # the furthest unit end of the numbers taken so far: they all start before the next match
     for m in qr._number.finditer(text, lo, hi):
-        if any(m.start() < f.unit_end and f.num_start < m.end() for f in found):
+        if reach > m.start() or fractions.overlaps(m.start(), m.end()):
             continue
         value = _value(m)
         if value is None:
@@ -198,6 +203,7 @@ def find_quantities(text: str, rules: RuleSet, lo: int = 0, hi: int | None = Non
         if cmp_rule is None and m.group(0) in qr.weak_numerals:
             continue  # 一次性, 统一名称: a lone 一 is rarely a count
         found.append(Mention(start, end, m.start(), unit_end, value, value_max, name, comparator, unit_rule))
+        reach = max(reach, unit_end)
     return sorted(found, key=lambda f: f.num_start)
 
 
