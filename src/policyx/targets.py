@@ -14,8 +14,10 @@ Records already present (the indicator tables' targets) are kept, and text insid
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 import regex
@@ -27,6 +29,7 @@ from policyx.models import Baseline, Document, DocWarning, Statistic, Target
 from policyx.periods import PeriodRules, TimeExpr, find_times
 from policyx.quantities import Mention, find_quantities
 from policyx.rules import Pattern, Rule, RuleFile, RuleModel, RuleSet, check_ids_unique
+from policyx.spans import Covering
 
 
 class CueRule(Rule):
@@ -154,15 +157,32 @@ _OPEN, _CLOSE = "(（[【〔", ")）]】〕"
 _QUOTE_OPEN, _QUOTE_CLOSE = "“‘《", "”’》"
 
 
+@lru_cache(maxsize=8)
+def _bracket_chars(opens: str, closes: str) -> regex.Pattern[str]:
+    return regex.compile(f"[{regex.escape(opens + closes)}]")
+
+
 def _depths(text: str, lo: int, hi: int, opens: str, closes: str) -> list[int]:
-    """Nesting depth at every offset of ``text[lo:hi]`` (an unclosed bracket closes at the paragraph end)."""
-    out, depth = [], 0
-    for ch in text[lo:hi]:
+    """Nesting depth at every offset of ``text[lo:hi]`` (an unclosed bracket closes at the paragraph end).
+
+    A bracket counts at its own offset: the opening one after its step up, the closing one before its step down.
+    """
+    segment = text[lo:hi]
+    out = [0] * len(segment)
+    depth, since = 0, 0  # `depth` holds from offset `since` up to the next bracket
+    for m in _bracket_chars(opens, closes).finditer(segment):  # brackets only: most paragraphs have a few
+        i = m.start()
+        if depth:
+            out[since:i] = [depth] * (i - since)
+        ch = segment[i]
         if ch in opens:
             depth += 1
-        out.append(depth)
+        out[i] = depth
         if ch in closes and depth:
             depth -= 1
+        since = i + 1
+    if depth:
+        out[since:] = [depth] * (len(segment) - since)
     return out
 
 
@@ -183,7 +203,7 @@ class _Context:
     account: bool
     sections: SectionIndex
     titles: dict[str, str]  # section id → its title and every ancestor's, joined
-    skip: list[tuple[int, int]]
+    skip: Covering
     articles: set[str]  # sections inside a regulation's articles (第X条): parameters there unless committed
 
 
@@ -214,24 +234,82 @@ def _skip_spans(doc: Document, cues: CueRules) -> list[tuple[int, int]]:
     if title and title in doc.text:
         at = doc.text.find(title)
         spans.append((at, at + len(title)))
+    in_tables = Covering(inside)
     for lo, hi in _paragraphs(doc.text):
         line = doc.text[lo:hi]
-        in_table = any(a <= lo < b for a, b in inside)
+        in_table = in_tables.covers(lo)
         if not in_table and len(line.strip()) <= cues.title_line_max and not cues._clause.search(line.strip()):
             spans.append((lo, hi))
     return spans
 
 
-def _last(times: list[TimeExpr], pos: int, depth: list[int], lo: int, kinds: set[str]) -> TimeExpr | None:
-    """The nearest expression before ``pos`` of one of ``kinds`` that is not inside brackets closed since."""
-    here = depth[pos - lo] if pos - lo < len(depth) else 0
-    for t in reversed(times):
-        if t.end > pos or t.kind not in kinds:
-            continue
-        if depth[t.start - lo] > here:
-            continue  # (2020年每千人0.2个): a year in brackets does not govern what follows them
-        return t
-    return None
+_GOVERNING = frozenset({"to", "by", "as_of", "bare", "period"})
+
+
+@dataclass(slots=True)
+class _Times:
+    """A paragraph's time expressions of some kinds, in text order (they never overlap, so ends are sorted too)."""
+
+    times: list[TimeExpr]
+    ends: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ends = [t.end for t in self.times]
+
+    def last(self, pos: int, depth: list[int], lo: int) -> TimeExpr | None:
+        """The nearest expression ending before ``pos`` that is not inside brackets closed since."""
+        here = depth[pos - lo] if pos - lo < len(depth) else 0
+        for i in range(bisect_right(self.ends, pos) - 1, -1, -1):
+            t = self.times[i]
+            if depth[t.start - lo] > here:
+                continue  # (2020年每千人0.2个): a year in brackets does not govern what follows them
+            return t
+        return None
+
+
+@dataclass(slots=True)
+class _Par:
+    """One paragraph's sentence and clause breaks, found once: each quantity's boundaries are then bisections
+    (a page may be one line of a million characters)."""
+
+    lo: int
+    hi: int
+    brackets: list[int]  # depth at each offset of text[lo:hi + 1]
+    sentence_ends: list[int]
+    clause_starts: list[int]
+    clause_ends: list[int]
+    around: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)  # rule id → its cue's matches
+
+    @classmethod
+    def read(cls, text: str, lo: int, hi: int, cues: CueRules, brackets: list[int]) -> _Par:
+        clauses = [m.span() for m in cues._clause.finditer(text, lo, hi)]
+        sentence_ends = [m.end() for m in cues._sentence.finditer(text, lo, hi)]
+        return cls(lo, hi, brackets, sentence_ends, [a for a, _ in clauses], [b for _, b in clauses])
+
+    def sentence_start(self, pos: int) -> int:
+        """Just after the last sentence break before ``pos`` (or the paragraph start)."""
+        i = bisect_right(self.sentence_ends, pos) - 1
+        return self.sentence_ends[i] if i >= 0 else self.lo
+
+    def clause_start(self, lo: int, pos: int) -> int:
+        """Just after the last clause break before ``pos``, or ``lo`` when that is further back."""
+        i = bisect_right(self.clause_ends, pos) - 1
+        return max(lo, self.clause_ends[i]) if i >= 0 else lo
+
+    def clause_end(self, pos: int) -> int:
+        """The first clause break at or after ``pos`` (or the paragraph end)."""
+        i = bisect_left(self.clause_starts, pos)
+        return self.clause_starts[i] if i < len(self.clause_starts) else self.hi
+
+    def covered(self, rule: SkipRule, pat: regex.Pattern[str], text: str, lo: int, pos: int) -> bool:
+        """A match of ``pat`` over the paragraph that starts at or after ``lo`` covers ``pos``."""
+        found = self.around.get(rule.id)
+        if found is None:
+            spans = [m.span() for m in pat.finditer(text, self.lo, self.hi)]
+            found = self.around[rule.id] = ([a for a, _ in spans], [b for _, b in spans])
+        starts, ends = found
+        i = bisect_right(starts, pos) - 1  # matches never overlap: only the last one starting by `pos` can cover it
+        return i >= 0 and starts[i] >= lo and ends[i] > pos
 
 
 def _trim(phrase: str, pats: list[regex.Pattern[str]]) -> tuple[str, bool]:
@@ -278,7 +356,7 @@ def _object(ctx: _Context, m: Mention, hi: int) -> tuple[str, int]:
     return head[: cues.max_object].strip(" 、"), end
 
 
-def _indicator(ctx: _Context, m: Mention, lo: int, hi: int, prev: str | None) -> _Phrase:
+def _indicator(ctx: _Context, par: _Par, m: Mention, lo: int, hi: int, prev: str | None) -> _Phrase:
     """The shortest phrase naming what is measured: the clause before the number, or the noun after it."""
     cues, text = ctx.cues, ctx.text
     prefix, _ = _trim(text[lo : m.start].strip(" 、,"), cues._lead)
@@ -303,7 +381,7 @@ def _indicator(ctx: _Context, m: Mention, lo: int, hi: int, prev: str | None) ->
         return _Phrase(obj, m.start, obj_end, obj_end)  # 各设立1所以上二级老年医院: the object names it
     if obj:
         return _Phrase(prefix + obj, q_start, obj_end, obj_end)  # 每千名老年人配备1名社会工作者
-    earlier = _earlier_noun(ctx, m, lo) if not prefix else None
+    earlier = _earlier_noun(ctx, par, m, lo) if not prefix else None
     return _Phrase(earlier or prev or text[m.num_start : m.unit_end], m.start, m.end, m.end)
 
 
@@ -313,7 +391,7 @@ def _after_verb(phrase: str, cues: CueRules) -> str:
     return phrase[ends[-1] :] if ends and ends[-1] < len(phrase) else phrase
 
 
-def _earlier_noun(ctx: _Context, m: Mention, lo: int) -> str | None:
+def _earlier_noun(ctx: _Context, par: _Par, m: Mention, lo: int) -> str | None:
     """An indicator the clause does not name, read from what came before it in the paragraph.
 
     ``应达到10个机构以上``: the noun between unit and comparator (机构) names a phrase of an earlier sentence
@@ -321,21 +399,20 @@ def _earlier_noun(ctx: _Context, m: Mention, lo: int) -> str | None:
     the sentence, when it holds no number, is what the bare quantity measures.
     """
     cues, text = ctx.cues, ctx.text
-    par_lo = text.rfind("\n", 0, m.start) + 1
+    par_lo, depth = par.lo, par.brackets
     gap = cues._gap_noun.match(text, m.unit_end, m.end)
     if gap:
         noun = gap.group("noun")
-        depth = _depths(text, par_lo, m.start, _OPEN, _CLOSE)
         at = text.rfind(noun, par_lo, lo)
         while at >= 0 and depth[at - par_lo]:
             at = text.rfind(noun, par_lo, at)  # (沧州市级以上试点机构): a bracket names an aside
         if at >= 0:
-            start = _back(text, cues._clause, par_lo, at)
+            start = par.clause_start(par_lo, at)
             return _after_verb(text[start : at + len(noun)], cues)[-cues.max_indicator :] or None
         return None
     if lo <= par_lo:
         return None
-    start = _back(text, cues._clause, par_lo, lo - 1)
+    start = par.clause_start(par_lo, lo - 1)
     before = text[start : lo - 1].strip()
     if not before or regex.search(r"\d", before) or cues._sentence.search(text, start, lo):
         return None
@@ -344,25 +421,28 @@ def _earlier_noun(ctx: _Context, m: Mention, lo: int) -> str | None:
 
 def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
     text, cues = ctx.text, ctx.cues
-    mentions = [m for m in find_quantities(text, ctx.rules, lo, hi) if not _in(m, ctx.skip)]
+    mentions = [m for m in find_quantities(text, ctx.rules, lo, hi) if not ctx.skip.covers(m.num_start)]
     if not mentions:
         return []
     times = find_times(text, ctx.rules.get(PeriodRules), lo, hi)
+    governing_times = _Times([t for t in times if t.kind in _GOVERNING])
+    recurring_times = _Times([t for t in times if t.kind == "recurring"])
     brackets = _depths(text, lo, hi + 1, _OPEN, _CLOSE)
     quotes = _depths(text, lo, hi + 1, _QUOTE_OPEN, _QUOTE_CLOSE)
+    par = _Par.read(text, lo, hi, cues, brackets)
     out: list[_Found] = []
     taken_until = lo  # past a baseline bracket or the previous quantity's object
     prev_indicator: str | None = None
     for k, m in enumerate(mentions):
         if m.num_start < taken_until or quotes[m.num_start - lo]:
             continue  # inside a baseline bracket already read, or a name in quotes (“十五分钟”养老服务圈)
-        sent_lo = _back(text, cues._sentence, lo, m.start)
-        clause_lo = max(_back(text, cues._clause, lo, m.start), taken_until)
-        clause_hi = _forward(text, cues._clause, m.end, hi)
+        sent_lo = par.sentence_start(m.start)
+        clause_lo = max(par.clause_start(lo, m.start), taken_until)
+        clause_hi = par.clause_end(m.end)
         if k + 1 < len(mentions):
             clause_hi = min(clause_hi, mentions[k + 1].start)
         before = text[sent_lo : m.start]
-        if _hit(ctx, ctx.cues._skip, m, sent_lo, hi):
+        if _hit(ctx, par, cues._skip, m, sent_lo):
             continue
         if m.unit in cues.condition.units and cues._cond.match(text, m.unit_end):
             continue  # 3万人以下的住宅区: a condition, not a quantity committed to
@@ -370,18 +450,18 @@ def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
         bm = cues._baseline.match(text, m.end)
         if bm:
             baseline = Baseline(value=float(bm.group("num")), year=int(bm.group("y")))
-        governing = _last(times, m.start, brackets, lo, {"to", "by", "as_of", "bare", "period"})
-        recurring = _last(times, m.start, brackets, lo, {"recurring"})
+        governing = governing_times.last(m.start, brackets, lo)
+        recurring = recurring_times.last(m.start, brackets, lo)
         is_recurring = recurring is not None and recurring.start >= sent_lo
         kind, year, as_of, rule = _decide(ctx, m, governing, before, sent_lo)
         if kind == "target":
-            kept = _still_target(ctx, m, governing, sent_lo, hi)
+            kept = _still_target(ctx, par, m, governing, sent_lo)
             if kept is None:
                 continue  # a rate, fee, grant or allocation the measure sets: not a level it commits to reach
             rule = kept or rule
-        elif ctx.sections.at(m.start) in ctx.articles and _hit(ctx, ctx.cues._param, m, sent_lo, hi):
+        elif ctx.sections.at(m.start) in ctx.articles and _hit(ctx, par, cues._param, m, sent_lo):
             continue  # a regulation's fee base or rate is no account of the present either
-        phrase = _indicator(ctx, m, clause_lo, clause_hi, prev_indicator)
+        phrase = _indicator(ctx, par, m, clause_lo, clause_hi, prev_indicator)
         prev_indicator = phrase.indicator
         taken_until = bm.end() if bm else phrase.used_to
         out.append(
@@ -427,25 +507,8 @@ def _as_of(t: TimeExpr | None) -> str | None:
     return f"{t.year:04d}-{t.month:02d}" if t.month and t.kind != "period" else f"{t.year:04d}"
 
 
-def _back(text: str, pat: regex.Pattern[str], lo: int, pos: int) -> int:
-    """Just after the last break before ``pos`` (or ``lo``)."""
-    last = lo
-    for m in pat.finditer(text, lo, pos):
-        last = m.end()
-    return last
-
-
-def _forward(text: str, pat: regex.Pattern[str], pos: int, hi: int) -> int:
-    m = pat.search(text, pos, hi)
-    return m.start() if m else hi
-
-
-def _in(m: Mention, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= m.num_start < b for a, b in spans)
-
-
 def _hit(
-    ctx: _Context, rules: list[tuple[SkipRule, regex.Pattern[str]]], m: Mention, sent_lo: int, hi: int
+    ctx: _Context, par: _Par, rules: list[tuple[SkipRule, regex.Pattern[str]]], m: Mention, sent_lo: int
 ) -> SkipRule | None:
     """The first rule of ``rules`` whose cue applies to ``m`` (its unit, comparator and scope), or None."""
     text = ctx.text
@@ -453,18 +516,17 @@ def _hit(
         if (r.units and m.unit not in r.units) or (r.comparators and m.comparator not in r.comparators):
             continue
         if r.scope == "around":
-            if any(x.start() <= m.num_start < x.end() for x in pat.finditer(text, sent_lo, hi)):
+            if par.covered(r, pat, text, sent_lo, m.num_start):
                 return r
         elif r.scope == "clause":
-            lo = _back(text, ctx.cues._clause, sent_lo, m.num_start)
-            if pat.search(text, lo, _forward(text, ctx.cues._clause, m.end, hi)):
+            if pat.search(text, par.clause_start(sent_lo, m.num_start), par.clause_end(m.end)):
                 return r
         elif pat.search(text, sent_lo, m.start):
             return r
     return None
 
 
-def _still_target(ctx: _Context, m: Mention, t: TimeExpr | None, sent_lo: int, hi: int) -> str | None:
+def _still_target(ctx: _Context, par: _Par, m: Mention, t: TimeExpr | None, sent_lo: int) -> str | None:
     """A target's rule id after the parameter and regulation checks: "" keeps the decided id, None drops it.
 
     A due year (到2025年) or a commitment word earlier in the sentence makes any quantity a goal. Without one,
@@ -479,7 +541,7 @@ def _still_target(ctx: _Context, m: Mention, t: TimeExpr | None, sent_lo: int, h
         section = ctx.sections.at(m.start)
         if section is not None and cues._param_section.search(ctx.titles.get(section, "")):
             return None  # an item under 缴费基数及费率标准如下
-        if _hit(ctx, cues._param, m, sent_lo, hi):
+        if _hit(ctx, par, cues._param, m, sent_lo):
             return None
     if ctx.sections.at(m.start) not in ctx.articles or cues._reg_commit.search(text, sent_lo, m.start):
         return ""
@@ -532,7 +594,7 @@ def classify_quantities(doc: Document, rules: RuleSet) -> Document:
         account=_is_account(doc, cues),
         sections=SectionIndex(doc.sections),
         titles=_lineage_titles(doc),
-        skip=_skip_spans(doc, cues),
+        skip=Covering(_skip_spans(doc, cues)),
         articles=_article_sections(doc, cues),
     )
     targets, statistics = list(doc.targets), list(doc.statistics)
