@@ -143,7 +143,7 @@ def test_deadlines_and_citations_of_a_copied_row_are_the_body_ones(rules: RuleSe
 def test_a_typo_in_echoes_yaml_fails_loudly(tmp_path: Path) -> None:
     (tmp_path / "echoes.yaml").write_text(
         "table_echo:\n  id: echo.table_row\n  min_cover: 0.9\n  max_stretch: 1.2\n  min_block: 4\n"
-        "  min_cell: 12\n  max_cell: 1500\n  same: {targets: [indicatr]}\n  fill: []\n",
+        "  min_cell: 12\n  max_cell: 1500\n  max_fuzzy_chars: 1000\n  same: {targets: [indicatr]}\n  fill: []\n",
         encoding="utf-8",
     )
     with pytest.raises(RuleError, match=r"echoes\.yaml.*indicatr"):
@@ -165,3 +165,62 @@ def test_the_plan_page_states_each_target_once(shared_html: Path, rules: RuleSet
         "市卫生健康委",
         "市人社局",
     ]
+
+
+def test_fuzzy_alignment_stays_within_its_budget(rules: RuleSet, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 200 body paragraphs and 200 table cells, each with 每年 in the same words around it but otherwise unlike:
+    # every pair has the same key and place, none is a copy; the cost is bounded by max_fuzzy_chars
+    from policyx import echoes
+    from policyx.models import Deadline, Source, Table
+
+    filler = "各区要以居民健康需求为导向,因地制宜优化和拓展签约服务包内涵、量化服务频次。"
+    body = [f"{i}.家庭医生每年开展一次健康评估。" + filler * (i % 3 + 1) for i in range(200)]
+    cells = [f"{i}\t签约居民每年开展一次健康评估,推动签约服务与残疾人医疗康复相融合。" for i in range(200)]
+    text = "\n".join(body) + "\n" + "\n".join(cells)
+    start = len("\n".join(body)) + 1
+    rows, pos = [], start
+    for c in cells:
+        rows.append((pos, pos + len(c)))
+        pos += len(c) + 1
+    found = [i for i in range(len(text)) if text.startswith("每年", i)]
+    doc = Document(
+        doc_id="t",
+        source=Source(path="t.html", sha256="0", encoding="utf-8", format="html"),
+        text=text,
+        deadlines=[
+            Deadline(
+                id=f"d{n}",
+                section=None,
+                span=(i, i + 2),
+                quote="每年",
+                rule="year.annual",
+                text="每年",
+                kind="recurring",
+            )
+            for n, i in enumerate(found, 1)
+        ],
+        tables=[
+            Table(
+                id="tab1",
+                section=None,
+                span=(start, len(text)),
+                quote=text[start:],
+                rule="table.tab_rows",
+                header=[],
+                rows=[],
+                row_spans=rows,
+            )
+        ],
+    )
+    aligned: list[int] = []
+    real = echoes.SequenceMatcher
+
+    def counting(junk: None, a: str, b: str, autojunk: bool) -> object:
+        aligned.append(len(a))
+        return real(junk, a, b, autojunk=autojunk)
+
+    monkeypatch.setattr(echoes, "SequenceMatcher", counting)
+    out = echoes.merge_echoes(doc, rules)
+    assert len(out.deadlines) == len(doc.deadlines)  # nothing merged: no cell copies the body
+    budget = rules.get(echoes.EchoRules).table_echo.max_fuzzy_chars
+    assert budget - max(aligned) < sum(aligned) <= budget  # spent up to the budget, never past it

@@ -43,6 +43,7 @@ class TableEcho(Rule):
     min_block: int
     min_cell: int
     max_cell: int
+    max_fuzzy_chars: int
     same: dict[str, list[str]]
     fill: list[str]
 
@@ -105,11 +106,34 @@ class _Tables:
         return start, min(ends) if ends else hi
 
 
-def _copies(text: str, cell: tuple[int, int], rec: Record, twin: Record, rule: TableEcho) -> bool:
+class _Budget:
+    """How many cell characters a document may still align fuzzily (word-for-word copies are always checked)."""
+
+    def __init__(self, chars: int) -> None:
+        self.left = chars
+
+    def take(self, chars: int) -> bool:
+        if chars > self.left:
+            return False
+        self.left -= chars
+        return True
+
+
+def _same_place(text: str, cell: tuple[int, int], rec: Record, twin: Record, k: int) -> bool:
+    """The record and its twin read the same and so do the ``k`` characters on one side of them, at least."""
+    if _norm(rec.quote) != _norm(twin.quote):
+        return False
+    left = text[max(cell[0], rec.span[0] - k) : rec.span[0]]
+    right = text[rec.span[1] : min(cell[1], rec.span[1] + k)]
+    at = twin.span[0] - len(left)
+    return (at >= 0 and text.startswith(left, at)) or text.startswith(right, twin.span[1])
+
+
+def _copies(text: str, cell: tuple[int, int], rec: Record, twin: Record, rule: TableEcho, budget: _Budget) -> bool:
     """Is the cell a (near-)verbatim copy of the body passage around ``twin``, placed as ``rec`` sits in it?"""
     c0, c1 = cell
     length = c1 - c0
-    if not rule.min_cell <= length <= rule.max_cell:
+    if not rule.min_cell <= length <= rule.max_cell or not _same_place(text, cell, rec, twin, rule.min_block):
         return False
     before, after = rec.span[0] - c0, c1 - rec.span[1]
     slack = int((rule.max_stretch - 1) * length) + rule.min_block
@@ -119,6 +143,8 @@ def _copies(text: str, cell: tuple[int, int], rec: Record, twin: Record, rule: T
     at = window.find(copy)
     if at != -1 and w0 + at <= twin.span[0] and twin.span[1] <= w0 + at + length:
         return True  # word for word
+    if not budget.take(length):
+        return False
     matcher = SequenceMatcher(None, copy, window, autojunk=False)
     blocks = [b for b in matcher.get_matching_blocks() if b.size >= rule.min_block]
     if not blocks:
@@ -146,7 +172,7 @@ def _filled(keep: Record, echo: Record, fill: list[str]) -> dict[str, Any]:
 
 
 def _merge_kind(
-    doc: Document, tables: _Tables, records: list[Record], fields: list[str], rule: TableEcho
+    doc: Document, tables: _Tables, records: list[Record], fields: list[str], rule: TableEcho, budget: _Budget
 ) -> list[Record]:
     """``records`` with every table echo merged into its body twin (ids renumbered), or ``records`` itself."""
     body: dict[tuple[Any, ...], list[int]] = defaultdict(list)
@@ -163,7 +189,7 @@ def _merge_kind(
         cell = tables.cell(r.span) if twins else None
         if not twins or cell is None:
             continue
-        twin = next((j for j in twins if _copies(doc.text, cell, r, records[j], rule)), None)
+        twin = next((j for j in twins if _copies(doc.text, cell, r, records[j], rule, budget)), None)
         if twin is None:
             continue
         keep = merged.get(twin, records[twin])
@@ -189,10 +215,11 @@ def merge_echoes(doc: Document, rules: RuleSet) -> Document:
         return doc
     rule = rules.get(EchoRules).table_echo
     tables = _Tables(doc)
+    budget = _Budget(rule.max_fuzzy_chars)
     update = {}
     for kind, fields in rule.same.items():
         records = getattr(doc, kind)
-        kept = _merge_kind(doc, tables, records, fields, rule)
+        kept = _merge_kind(doc, tables, records, fields, rule, budget)
         if kept is not records:
             update[kind] = kept
     return doc.model_copy(update=update) if update else doc
