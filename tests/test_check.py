@@ -342,6 +342,16 @@ def test_formats_and_exit_status(tmp_path: Path) -> None:
     assert _run(["check"])[0] == 2
 
 
+def test_a_percent_over_100_is_reported_once(tmp_path: Path) -> None:
+    # the pipeline warns percent_over_100 too; the gate reports it by its own rule only, not again as pipeline_warning
+    bad = tmp_path / "over.txt"
+    bad.write_text(PLAN.replace("覆盖率达到100%", "覆盖率达到150%"), encoding="utf-8")
+    code, out = _run(["check", str(bad), "--expected", str(tmp_path / "none")])
+    assert code == 1
+    lines = [ln for ln in out.splitlines() if "150%" in ln or "percent_over_100" in ln]
+    assert len(lines) == 1 and "error check.percent_over_100" in lines[0]
+
+
 def test_strict_makes_warnings_fail(tmp_path: Path) -> None:
     doc = tmp_path / "plan.txt"
     doc.write_text(PLAN.replace("三、重点任务", "五、重点任务"), encoding="utf-8")

@@ -71,6 +71,9 @@ def render_unknown_units(console: Console, doc: Document, rules: RuleSet) -> int
 
     names = [u for r in doc.responsibilities for u in r.units]
     unknown = unknown_units(names, rules)
+    if not names:
+        console.print("no responsibility records: no units to look up")
+        return 0
     if not unknown:
         console.print(f"all {len(set(names))} responsible units have a department key or are deliberately keyless")
         return 0
