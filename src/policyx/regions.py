@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import regex
 from pydantic import PrivateAttr
 
 from policyx.rules import RuleFile, RuleModel
@@ -40,8 +41,8 @@ class Gazetteer(RuleFile):
     _province_of: dict[str, set[str]] = PrivateAttr()
     _level: dict[str, int] = PrivateAttr()  # 1 province, 2 prefecture, 3 county
     _short: dict[str, str] = PrivateAttr()
-    _ends: frozenset[str] = PrivateAttr()
-    _max_len: int = PrivateAttr()
+    _ends: regex.Pattern[str] = PrivateAttr()  # a character that ends some name
+    _sizes: dict[str, tuple[int, ...]] = PrivateAttr()  # end character → lengths of its names, longest first
 
     def model_post_init(self, _ctx: object) -> None:
         province_of: dict[str, set[str]] = {}
@@ -60,8 +61,11 @@ class Gazetteer(RuleFile):
                 if s and s not in province_of:
                     short.setdefault(s, name)
         self._province_of, self._level, self._short = province_of, level, short
-        self._ends = frozenset(name[-1] for name in province_of)
-        self._max_len = max(map(len, province_of))
+        sizes: dict[str, set[int]] = {}
+        for name in province_of:
+            sizes.setdefault(name[-1], set()).add(len(name))
+        self._sizes = {ch: tuple(sorted(found, reverse=True)) for ch, found in sizes.items()}
+        self._ends = regex.compile(f"[{regex.escape(''.join(sizes))}]")
 
     def province(self, name: str | None) -> str | None:
         """The province of a region name; None when unknown or when the name exists in several provinces."""
@@ -78,13 +82,16 @@ class Gazetteer(RuleFile):
     def find(self, text: str, *, min_len: int = 3) -> list[tuple[int, str]]:
         """Full region names in ``text`` as (offset, name), longest match at each end, unique names only."""
         out: list[tuple[int, str]] = []
-        for end, ch in enumerate(text, 1):
-            if ch not in self._ends:
-                continue
-            for size in range(min(self._max_len, end), min_len - 1, -1):
+        province_of, sizes = self._province_of, self._sizes  # hoisted: private attributes are slow to look up
+        for m in self._ends.finditer(text):
+            end = m.end()
+            for size in sizes[m.group()]:
+                if size > end or size < min_len:
+                    continue
                 cand = text[end - size : end]
-                if cand in self._province_of:
-                    if self.province(cand) is not None:
+                found = province_of.get(cand)
+                if found is not None:
+                    if len(found) == 1:  # a name of one province only (self.province)
                         out.append((end - size, cand))
                     break
         return out
