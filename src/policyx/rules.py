@@ -3,7 +3,9 @@
 Each stage declares the shape of its rule file as a ``RuleFile`` subclass (``FILE`` names the
 YAML file). ``RuleSet.get(Kind)`` loads, validates and compiles that file on first use and keeps
 the result for the life of the RuleSet, so a process pays for each file once. A RuleSet pickles
-as its folder, so a worker process builds its own copy once and reuses it.
+as its folder, so a worker process builds its own copy once and reuses it. Across processes the
+compiled files are kept in a persistent cache (``policyx.rulecache``), so a new process unpickles
+them instead of compiling.
 """
 
 from __future__ import annotations
@@ -15,12 +17,11 @@ from pathlib import Path
 from typing import Annotated, Any, ClassVar, TypeVar
 
 import regex
-import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
+from policyx.rulecache import CompiledRules
+
 RULES_ENV = "POLICYX_RULES"
-# libyaml's loader parses the rule files ~10x faster than the pure-Python one (cold start budget)
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class RuleError(ValueError):
@@ -40,9 +41,13 @@ Pattern = Annotated[str, AfterValidator(_compiles)]
 
 
 class RuleModel(BaseModel):
-    """Base of every model read from a rule file: unknown keys are an error, values are frozen."""
+    """Base of every model read from a rule file: unknown keys are an error, values are frozen.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    The validator is built on first validation, not at import: a process that finds its rules in
+    the compiled-rules cache never validates, so it never pays for building them.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Rule(RuleModel):
@@ -72,14 +77,19 @@ def _error_line(path: Path, exc: ValidationError) -> str:
 class RuleSet:
     """The rule files of one folder, each loaded and compiled on first use."""
 
-    def __init__(self, root: str | os.PathLike[str]) -> None:
+    def __init__(self, root: str | os.PathLike[str], *, cache_dir: str | os.PathLike[str] | None = None) -> None:
+        """``cache_dir``: the policyx cache folder whose ``rules/`` keeps compiled rule files (None: the default)."""
         self.root = Path(root)
+        self.cache_dir = None if cache_dir is None else Path(cache_dir)
         self._loaded: dict[type[RuleFile], RuleFile] = {}
         self._digest: str | None = None
+        self._compiled: CompiledRules | bool | None = False  # False: not looked up yet
 
     def __reduce__(self) -> tuple[Any, ...]:
         # unpickles to the receiving process's cached RuleSet for the folder: compiled once per process
-        return (ruleset_for, (str(self.root),))
+        if self.cache_dir is None:
+            return (ruleset_for, (str(self.root),))
+        return (ruleset_for, (str(self.root), str(self.cache_dir)))
 
     def __repr__(self) -> str:
         return f"RuleSet({str(self.root)!r})"
@@ -90,12 +100,37 @@ class RuleSet:
             found = self._loaded[kind] = self._load(kind)
         return found  # type: ignore[return-value]
 
+    def _compiled_rules(self) -> CompiledRules | None:
+        if self._compiled is False:
+            self._compiled = CompiledRules.for_cache_dir(self.cache_dir)
+        return self._compiled  # type: ignore[return-value]
+
     def _load(self, kind: type[R]) -> R:
         path = self.root / kind.FILE
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+            raw = path.read_bytes()
         except FileNotFoundError:
             raise RuleError(f"{path}: rule file not found") from None
+        store = self._compiled_rules() if CompiledRules.cacheable(kind) else None
+        if store is None:
+            return self._parse(kind, path, raw)
+        key = store.key(kind, raw)
+        found = store.load(kind, key)
+        if found is None:
+            found = self._parse(kind, path, raw)
+            store.store(kind, key, found)
+        return found  # type: ignore[no-any-return]
+
+    @staticmethod
+    def _parse(kind: type[R], path: Path, raw: bytes) -> R:
+        """Parse, validate and compile one rule file (what the compiled-rules cache saves)."""
+        import yaml  # here, not at import: a process that finds every rule file compiled never parses YAML
+
+        # libyaml's loader parses the rule files ~10x faster than the pure-Python one (cold start budget)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read_text() reads it
+        try:
+            data = yaml.load(text, Loader=loader)
         except yaml.YAMLError as exc:
             raise RuleError(f"{path}: not valid YAML: {exc}") from None
         try:
@@ -129,10 +164,14 @@ def default_rules_dir() -> Path:
     raise RuleError(f"no rules folder found: set {RULES_ENV}")
 
 
+def ruleset_for(root: str | None = None, cache_dir: str | None = None) -> RuleSet:
+    """One RuleSet per folder (and cache folder) and process (the cache is what makes rules load once)."""
+    return _ruleset_for(root, cache_dir)
+
+
 @lru_cache(maxsize=8)
-def ruleset_for(root: str | None = None) -> RuleSet:
-    """One RuleSet per folder and process (the cache is what makes rules load once)."""
-    return RuleSet(root or default_rules_dir())
+def _ruleset_for(root: str | None, cache_dir: str | None) -> RuleSet:
+    return RuleSet(root or default_rules_dir(), cache_dir=cache_dir)
 
 
 def check_ids_unique(rules: list[Rule], where: str) -> None:
