@@ -15,3 +15,9 @@ app = typer.Typer(
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _group() -> None:
+    # keeps `policyx COMMAND` a group even when main() registered only the command being run
+    pass

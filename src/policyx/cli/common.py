@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from policyx.rules import RuleSet
 
 RulesOpt = Annotated[
@@ -18,15 +19,20 @@ RulesOpt = Annotated[
 
 
 def err_console() -> Console:
+    from rich.console import Console  # not at import: a quiet run that prints nothing never needs rich
+
     return Console(stderr=True, highlight=False)
 
 
-def load_rules(rules_dir: Path | None) -> RuleSet:
-    """The RuleSet of ``--rules`` or the default folder; a broken rule file is a one-line error."""
+def load_rules(rules_dir: Path | None, cache_dir: Path | None = None) -> RuleSet:
+    """The RuleSet of ``--rules`` or the default folder; a broken rule file is a one-line error.
+
+    ``cache_dir``: the cache folder compiled rule files are kept under (None: the default).
+    """
     from policyx.rules import RuleError, ruleset_for
 
     try:
-        rules = ruleset_for(str(rules_dir) if rules_dir else None)
+        rules = ruleset_for(str(rules_dir) if rules_dir else None, str(cache_dir) if cache_dir else None)
     except RuleError as exc:
         err_console().print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from None

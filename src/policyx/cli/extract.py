@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from policyx.cli.app import app
 from policyx.cli.common import RulesOpt, err_console, load_rules
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from policyx.models import Manifest, ManifestEntry
+    from policyx.rules import RuleSet
 
 
 @app.command(
@@ -35,41 +41,55 @@ def extract(
     is 0 only when every file succeeded. Unchanged files are served from a cache keyed on their
     bytes, the rule files and the policyx version.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from policyx.batch import collect_inputs, run_batch
     from policyx.cache import default_cache_dir
-    from policyx.cli.summary import print_summary
 
     if fmt not in ("json", "jsonl"):
         raise typer.BadParameter("choose json or jsonl", param_hint="--format")
-    rules = load_rules(rules_dir)
+    rules = load_rules(rules_dir, cache_dir)  # compiled rules are cached even with --no-cache (policyx.rulecache)
     inputs = collect_inputs(paths, rules)
-    console = err_console()
     if not inputs:
-        console.print("[red]error:[/] no input files found")
+        err_console().print("[red]error:[/] no input files found")
         raise typer.Exit(2)
     n_jobs = jobs or os.cpu_count() or 1
-    show_bar = not quiet and len(inputs) > 1
+    cache = None if no_cache else (cache_dir or default_cache_dir())
+    if not quiet and len(inputs) > 1:
+        manifest = _run_with_bar(inputs, out, rules, n_jobs, fmt, cache)
+    else:  # no progress bar to draw: rich is imported only if there is something to print
+        consoles: list[Console] = []
+
+        def on_done(entry: ManifestEntry) -> None:
+            if entry.status == "error":
+                consoles[:] = consoles or [err_console()]
+                consoles[0].print(f"[red]error:[/] {entry.path}: {entry.error}", soft_wrap=True)
+
+        manifest = run_batch(inputs, out, rules=rules, jobs=n_jobs, fmt=fmt, cache_dir=cache, on_done=on_done)
+    if not quiet:
+        from policyx.cli.summary import print_summary
+
+        print_summary(err_console(), manifest, out)
+    if any(e.status != "ok" for e in manifest.entries):
+        raise typer.Exit(1)
+
+
+def _run_with_bar(inputs: list[str], out: Path, rules: RuleSet, n_jobs: int, fmt: str, cache: Path | None) -> Manifest:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from policyx.batch import run_batch
+
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=console,
-        disable=not show_bar,
+        console=err_console(),
         transient=True,
     ) as progress:
         task = progress.add_task("extracting", total=len(inputs))
 
-        def on_done(entry) -> None:  # type: ignore[no-untyped-def]
+        def on_done(entry: ManifestEntry) -> None:
             if entry.status == "error":
                 progress.console.print(f"[red]error:[/] {entry.path}: {entry.error}", soft_wrap=True)
             progress.advance(task)
 
-        cache = None if no_cache else (cache_dir or default_cache_dir())
-        manifest = run_batch(inputs, out, rules=rules, jobs=n_jobs, fmt=fmt, cache_dir=cache, on_done=on_done)
-    if not quiet:
-        print_summary(console, manifest, out)
-    if any(e.status != "ok" for e in manifest.entries):
-        raise typer.Exit(1)
+        return run_batch(inputs, out, rules=rules, jobs=n_jobs, fmt=fmt, cache_dir=cache, on_done=on_done)
