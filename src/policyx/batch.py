@@ -2,27 +2,44 @@
 
 A bad file becomes an ``error`` entry and the batch goes on; each document file is written
 atomically by the worker that made it, so an interrupted batch leaves only whole files.
+
+With a cache, the parent process serves every hit itself (hash the bytes, splice doc_id and path
+into the cached output, write it) and only the misses go to workers, so an unchanged corpus
+starts no pool at all and never imports the pipeline or compiles a rule.
 """
 
 from __future__ import annotations
 
 import os
+import stat
+import sys
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policyx import __version__
-from policyx.cache import DocumentCache
+from policyx.cache import CachedDocument, DocumentCache
 from policyx.models import Manifest, ManifestEntry
-from policyx.output import record_counts, write_document, write_jsonl, write_manifest
-from policyx.pipeline import extract_document
+from policyx.output import document_path, record_counts, write_atomic, write_document, write_jsonl, write_manifest
 from policyx.read import InputError, InputRules, doc_id_for
 from policyx.rules import RuleSet, ruleset_for
 
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
 OnDone = Callable[[ManifestEntry], None]
+
+
+def __getattr__(name: str) -> Any:
+    # ``extract_document`` is imported on first use, not with this module: a fully cached batch never needs
+    # the pipeline (its imports and its rules)
+    if name == "extract_document":
+        from policyx.pipeline import extract_document
+
+        globals()[name] = extract_document
+        return extract_document
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -71,28 +88,72 @@ class Settings:
     cache_dir: Path | None  # None: no cache
 
 
-def _extract_data(job: Job, settings: Settings) -> tuple[dict[str, Any], bool]:
-    """The document's JSON data for one job, from the cache when the same bytes and rules were seen."""
+def _document_cache(settings: Settings) -> DocumentCache | None:
+    return None if settings.cache_dir is None else DocumentCache(settings.cache_dir, settings.rules.digest())
+
+
+def _read_within_limit(path: str, rules: RuleSet) -> bytes | None:
+    """The bytes of a regular file within the size limit, else None: ``extract_document(path)`` then says
+    what is wrong (too large, a FIFO that would block a read, a directory, unreadable) as it does uncached."""
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > rules.get(InputRules).max_bytes:
+            return None
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
+
+
+def _served(job: Job, settings: Settings, doc: CachedDocument, cached: bool) -> tuple[ManifestEntry, Any]:
+    """Write (or, for jsonl, return) one cached or just cached document under this job's doc_id and path."""
+    output, data = None, None
+    if settings.out_dir is None:
+        data = doc.data(job.doc_id, job.path)
+    else:
+        target = document_path(settings.out_dir, job.doc_id)
+        write_atomic(target, doc.render(job.doc_id, job.path))
+        output = str(target)
+    entry = ManifestEntry(
+        path=job.path, doc_id=job.doc_id, status="ok", output=output, counts=doc.counts, cached=cached
+    )
+    return entry, data
+
+
+def _cache_hit(job: Job, settings: Settings, cache: DocumentCache) -> tuple[ManifestEntry, Any] | None:
+    """In the parent: the job served from the cache, or None for a miss or any trouble (a worker reports it)."""
+    try:
+        raw = _read_within_limit(job.path, settings.rules)
+        found = None if raw is None else cache.load(cache.key(raw))
+        return None if found is None else _served(job, settings, found, cached=True)
+    except Exception:
+        return None
+
+
+def _extract(job: Job, settings: Settings) -> tuple[ManifestEntry, Any]:
+    """Extract one job (a cache miss, or no cache) and write or return it; fills the cache."""
+    extract_document = sys.modules[__name__].extract_document  # the pipeline, imported on first use
     rules = settings.rules
-    if settings.cache_dir is None or os.path.getsize(job.path) > rules.get(InputRules).max_bytes:
+    cache = _document_cache(settings)
+    raw = None if cache is None else _read_within_limit(job.path, rules)
+    if cache is None or raw is None:
         doc = extract_document(job.path, rules=rules)
-        return doc.model_copy(update={"doc_id": job.doc_id}).model_dump(mode="json"), False
-    with open(job.path, "rb") as fh:
-        raw = fh.read()
-    cache = DocumentCache(settings.cache_dir, rules.digest())
-    key = cache.key(raw)
-    hit = cache.load(key, doc_id=job.doc_id, path=job.path)
-    if hit is not None:
-        return hit, True
+        data = doc.model_copy(update={"doc_id": job.doc_id}).model_dump(mode="json")
+        out_dir = settings.out_dir
+        output = str(write_document(out_dir, data)) if out_dir is not None else None
+        entry = ManifestEntry(
+            path=job.path, doc_id=job.doc_id, status="ok", output=output, counts=record_counts(data), cached=False
+        )
+        return entry, (None if out_dir is not None else data)
     data = extract_document(raw, name=job.path, rules=rules).model_dump(mode="json")
-    cache.store(key, data)
-    data["doc_id"] = job.doc_id
-    return data, False
+    fresh = CachedDocument.from_data(data)
+    cache.store(cache.key(raw), fresh)
+    return _served(job, settings, fresh, cached=False)
 
 
 def _run_one(job: Job, settings: Settings) -> tuple[ManifestEntry, dict[str, Any] | None]:
     try:
-        data, cached = _extract_data(job, settings)
+        return _extract(job, settings)
     except InputError as exc:
         return ManifestEntry(path=job.path, doc_id=job.doc_id, status="error", error=str(exc)), None
     except OSError as exc:
@@ -101,18 +162,14 @@ def _run_one(job: Job, settings: Settings) -> tuple[ManifestEntry, dict[str, Any
     except Exception as exc:  # a bug must not stop the batch: report it as this file's error
         msg = f"internal error: {type(exc).__name__}: {exc}".splitlines()[0]
         return ManifestEntry(path=job.path, doc_id=job.doc_id, status="error", error=msg), None
-    out_dir = settings.out_dir
-    output = str(write_document(out_dir, data)) if out_dir is not None else None
-    entry = ManifestEntry(
-        path=job.path, doc_id=job.doc_id, status="ok", output=output, counts=record_counts(data), cached=cached
-    )
-    return entry, (None if out_dir is not None else data)
 
 
 def _pool_results(
     todo: list[tuple[int, Job]], settings: Settings, n_jobs: int, in_flight: dict[int, Job]
 ) -> Iterator[tuple[int, ManifestEntry, dict[str, Any] | None]]:
     """Run ``todo`` on a pool; ``in_flight`` always holds the jobs submitted and not yet yielded."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     # rules pickle as their folder and unpickle to the worker's cached RuleSet: compiled once per worker
     with ProcessPoolExecutor(max_workers=n_jobs) as pool:
         pending: dict[Future[tuple[ManifestEntry, dict[str, Any] | None]], int] = {}
@@ -145,6 +202,9 @@ def _pool_results(
 
 def _isolated(job: Job, settings: Settings) -> tuple[ManifestEntry, dict[str, Any] | None]:
     """One job in a process of its own: if it kills that process too, it is this file's error."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     with ProcessPoolExecutor(max_workers=1) as pool:
         try:
             return pool.submit(_run_one, job, settings).result()
@@ -156,11 +216,23 @@ def _isolated(job: Job, settings: Settings) -> tuple[ManifestEntry, dict[str, An
 def _results(
     jobs: list[Job], settings: Settings, n_jobs: int
 ) -> Iterator[tuple[int, ManifestEntry, dict[str, Any] | None]]:
-    if n_jobs <= 1 or len(jobs) <= 1:
-        for i, job in enumerate(jobs):
+    todo = list(enumerate(jobs))
+    cache = _document_cache(settings)
+    if cache is not None:  # hits are served here; only the misses need the pipeline, and a pool only for two or more
+        misses = []
+        for i, job in todo:
+            hit = _cache_hit(job, settings, cache)
+            if hit is None:
+                misses.append((i, job))
+            else:
+                yield (i, *hit)
+        todo = misses
+    if n_jobs <= 1 or len(todo) <= 1:
+        for i, job in todo:
             yield (i, *_run_one(job, settings))
         return
-    todo = list(enumerate(jobs))
+    from concurrent.futures.process import BrokenProcessPool
+
     while todo:
         finished: set[int] = set()
         in_flight: dict[int, Job] = {}
