@@ -9,6 +9,7 @@ repeated, so ``tables`` can rebuild the grid from text alone.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import regex
@@ -160,7 +161,16 @@ def _render(node: LexborNode, blocks: frozenset[str]) -> _Lines:
 
 
 def _walk(node: LexborNode, blocks: frozenset[str], out: _Lines) -> None:
-    for child in node.iter(include_text=True):
+    # a stack of child iterators, not recursion: pages nest elements thousands deep
+    stack: list[tuple[Iterator[LexborNode], bool]] = [(node.iter(include_text=True), False)]
+    while stack:
+        children, is_block = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if is_block:
+                out.end()
+            continue
         tag = child.tag
         if tag == "-text":
             out.add(child.text_content or "")
@@ -171,10 +181,9 @@ def _walk(node: LexborNode, blocks: frozenset[str], out: _Lines) -> None:
             _table(child, blocks, out)
         elif tag in blocks or tag in ("td", "th"):
             out.end()
-            _walk(child, blocks, out)
-            out.end()
+            stack.append((child.iter(include_text=True), True))
         elif not tag.startswith("-"):
-            _walk(child, blocks, out)
+            stack.append((child.iter(include_text=True), False))
 
 
 def _contains(outer: LexborNode, inner: LexborNode) -> bool:
@@ -186,13 +195,31 @@ def _contains(outer: LexborNode, inner: LexborNode) -> bool:
     return False
 
 
+def _cjk_below(root: LexborNode) -> dict[int, int]:
+    """Node (mem_id) → Chinese characters in the text under it, for every node in one pass (``text()`` per
+    node is quadratic in the nesting depth). The text under a node is its text nodes' (comments excluded)."""
+    totals: dict[int, int] = {}
+    # document order puts every node before its descendants: backwards, a node's total is final when reached
+    for node in reversed(list(root.traverse(include_text=True))):
+        key = node.mem_id
+        total = totals.get(key, 0)
+        if node.tag == "-text":
+            total += cjk_count(node.text_content or "")
+            totals[key] = total
+        parent = node.parent
+        if total and parent is not None and key != root.mem_id:
+            totals[parent.mem_id] = totals.get(parent.mem_id, 0) + total
+    return totals
+
+
 def find_body(root: LexborNode, sites: SiteRules) -> tuple[LexborNode, str]:
     """The article container and the id of the rule that found it."""
     for rule in sites.bodies:
         for node in root.css(rule.selector):
             if cjk_count(node.text()) >= sites.min_cjk:
                 return node, rule.id
-    scored = [(cjk_count(n.text()), n) for n in root.css(sites.fallback.selector)]
+    below = _cjk_below(root)
+    scored = [(below.get(n.mem_id, 0), n) for n in root.css(sites.fallback.selector)]
     best = max((s for s, _ in scored), default=0)
     if best == 0:
         return root, sites.fallback.id
