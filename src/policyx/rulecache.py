@@ -71,7 +71,6 @@ def _distribution_version(name: str) -> str:
 def _library_versions() -> str:
     import pydantic
     import pydantic_core
-    import regex
 
     from policyx import __version__
     from policyx.cache import code_digest
@@ -81,10 +80,11 @@ def _library_versions() -> str:
             __version__,
             code_digest(),
             sys.version,
-            regex.__version__,
             pydantic.VERSION,
             pydantic_core.__version__,
-            _distribution_version("PyYAML"),  # from its metadata: importing yaml is what a cache hit saves
+            # from their metadata: importing regex or yaml is part of what a hit saves
+            _distribution_version("regex"),
+            _distribution_version("PyYAML"),
             str(pickle.HIGHEST_PROTOCOL),
         )
     )

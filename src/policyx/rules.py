@@ -16,7 +16,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, TypeVar
 
-import regex
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from policyx.rulecache import CompiledRules
@@ -29,6 +28,8 @@ class RuleError(ValueError):
 
 
 def _compiles(pattern: str) -> str:
+    import regex  # here, not at import: a process whose rule files are all cached never compiles a pattern
+
     try:
         regex.compile(pattern)
     except regex.error as exc:
