@@ -78,18 +78,19 @@ def find_times(text: str, pr: PeriodRules, lo: int = 0, hi: int | None = None) -
     """Every time expression in ``text[lo:hi]``, in text order, none overlapping (earlier rules win)."""
     hi = len(text) if hi is None else hi
     taken: list[TimeExpr] = []  # in text order
+    earlier: Disjoint | None = None  # the spans of `taken`
     for rule, pat in pr._compiled:
         # one rule's matches never overlap each other: check them against the earlier rules' only
-        earlier = Disjoint((t.start, t.end) for t in taken)
         new = []
         for m in pat.finditer(text, lo, hi):
-            if earlier.overlaps(m.start(), m.end()):
+            if earlier is not None and earlier.overlaps(m.start(), m.end()):
                 continue
             found = _expr(m, rule, pr)
             if found is not None:
                 new.append(found)
         if new:
             taken = sorted([*taken, *new], key=_start)  # two sorted runs: a linear merge
+            earlier = Disjoint((t.start, t.end) for t in taken)
     return taken
 
 

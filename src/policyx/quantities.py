@@ -61,6 +61,10 @@ class QuantityRules(RuleFile):
     _fractions: list[tuple[FractionRule, regex.Pattern[str]]] = PrivateAttr()
     _prefix: list[tuple[ComparatorRule, regex.Pattern[str]]] = PrivateAttr()
     _suffix: regex.Pattern[str] = PrivateAttr()
+    _any_fraction: regex.Pattern[str] = PrivateAttr()
+    _percent_groups: list[tuple[str, str, str]] = PrivateAttr()  # (group, unit, rule id)
+    _suffix_groups: list[tuple[str, str, str]] = PrivateAttr()  # (group, comparator, rule id)
+    _idioms: tuple[str, ...] = PrivateAttr()
 
     def model_post_init(self, _ctx: object) -> None:
         check_ids_unique([*self.percent, *self.fractions, *self.prefix, *self.suffix], self.FILE)
@@ -75,11 +79,16 @@ class QuantityRules(RuleFile):
         self._unit = regex.compile(r"[ \t\u3000]?(?:" + "|".join(parts) + ")")
         self._unit_word = regex.compile(self.unit_word)
         self._fractions = [(r, regex.compile(r.pattern)) for r in self.fractions]
+        # some fraction rule matches in a stretch iff this does: most paragraphs hold none, so one scan, not five
+        self._any_fraction = regex.compile("|".join(f"(?:{r.pattern})" for r in self.fractions) or r"(?!)")
+        self._percent_groups = [(f"p{i}", r.unit, r.id) for i, r in enumerate(self.percent)]
+        self._idioms = tuple(self.idioms)
         self._prefix = [
             (r, regex.compile(f"(?:{r.pattern})(?P<gap>\\p{{Han}}{{0,{r.max_gap}}})$")) for r in self.prefix
         ]
         suffix = "|".join(f"(?P<s{i}>{r.pattern})" for i, r in enumerate(self.suffix))
         self._suffix = regex.compile(f"(?P<gap>\\p{{Han}}{{0,{self.suffix_gap}}}?)(?:{suffix})")
+        self._suffix_groups = [(f"s{i}", r.comparator, r.id) for i, r in enumerate(self.suffix)]
 
 
 @dataclass(slots=True)
@@ -97,8 +106,11 @@ class Mention:
     rule: str
 
 
+_SPACE = regex.compile(r"\s+")
+
+
 def _value(m: regex.Match[str]) -> float | None:
-    return parse_number(regex.sub(r"\s+", "", m.group(0)))
+    return parse_number(_SPACE.sub("", m.group(0)))
 
 
 def _unit_at(text: str, pos: int, qr: QuantityRules) -> tuple[str, int, str] | None:
@@ -106,9 +118,9 @@ def _unit_at(text: str, pos: int, qr: QuantityRules) -> tuple[str, int, str] | N
     m = qr._unit.match(text, pos)
     if not m:
         return None
-    for i, r in enumerate(qr.percent):
-        if m.group(f"p{i}"):
-            return r.unit, m.end(), r.id
+    for group, unit, rule_id in qr._percent_groups:
+        if m.group(group):
+            return unit, m.end(), rule_id
     unit = m.group("u")
     if qr._unit_word.match(text, m.start("u")):
         return None  # 人员, 家庭: the unit character starts a word
@@ -134,11 +146,11 @@ def _comparators(text: str, lo: int, num_start: int, end: int, qr: QuantityRules
             break
     sm = qr._suffix.match(text, end)
     if sm:
-        for i, r in enumerate(qr.suffix):
-            if sm.group(f"s{i}"):
+        for group, suffix_comparator, rule_id in qr._suffix_groups:
+            if sm.group(group):
                 end = sm.end()
                 if rule is None:
-                    comparator, rule = r.comparator, r.id
+                    comparator, rule = suffix_comparator, rule_id
                 break
     return start, end, comparator, rule
 
@@ -162,28 +174,31 @@ def find_quantities(text: str, rules: RuleSet, lo: int = 0, hi: int | None = Non
     qr = rules.get(QuantityRules)
     hi = len(text) if hi is None else hi
     found: list[Mention] = []
-    for r, pat in qr._fractions:
-        # one rule's matches never overlap each other: check them against the earlier rules' only
-        earlier = Disjoint((f.num_start, f.unit_end) for f in found)
-        for m in pat.finditer(text, lo, hi):
-            if earlier.overlaps(m.start(), m.end()):
-                continue
-            value = _fraction_value(m, r)
-            if value is None:
-                continue
-            start, end, comparator, _ = _comparators(text, lo, m.start(), m.end(), qr)
-            found.append(Mention(start, end, m.start(), m.end(), value, None, r.unit, comparator, r.id))
-    fractions = Disjoint((f.num_start, f.unit_end) for f in found)
+    if qr._any_fraction.search(text, lo, hi):
+        for r, pat in qr._fractions:
+            # one rule's matches never overlap each other: check them against the earlier rules' only
+            earlier = Disjoint((f.num_start, f.unit_end) for f in found) if found else None
+            for m in pat.finditer(text, lo, hi):
+                if earlier is not None and earlier.overlaps(m.start(), m.end()):
+                    continue
+                value = _fraction_value(m, r)
+                if value is None:
+                    continue
+                start, end, comparator, _ = _comparators(text, lo, m.start(), m.end(), qr)
+                found.append(Mention(start, end, m.start(), m.end(), value, None, r.unit, comparator, r.id))
+    fractions = Disjoint((f.num_start, f.unit_end) for f in found) if found else None
     reach = lo  # the furthest unit end of the numbers taken so far: they all start before the next match
     for m in qr._number.finditer(text, lo, hi):
-        if reach > m.start() or fractions.overlaps(m.start(), m.end()):
-            continue
-        value = _value(m)
-        if value is None:
+        if reach > m.start() or (fractions is not None and fractions.overlaps(m.start(), m.end())):
             continue
         pos, value_max, unit1 = m.end(), None, _unit_at(text, m.end(), qr)
         after = unit1[1] if unit1 else pos
         rm = qr._range.match(text, after)
+        if unit1 is None and rm is None:
+            continue  # no unit can follow: most numerals (统一, 一是) end here, before their value is read
+        value = _value(m)
+        if value is None:
+            continue
         if rm and rm.group("n")[0].isdigit() == (m.group("a") is not None):
             second = parse_number(rm.group("n"))
             if second is not None:
@@ -196,7 +211,7 @@ def find_quantities(text: str, rules: RuleSet, lo: int = 0, hi: int | None = Non
             continue
         name, unit_end, unit_rule = unit
         if m.group("c") is not None and (
-            qr._idiom.match(text, unit_end) or any(text.startswith(w, m.start()) for w in qr.idioms)
+            qr._idiom.match(text, unit_end) or text.startswith(qr._idioms, m.start())
         ):
             continue  # 一家一策, 一张网
         start, end, comparator, cmp_rule = _comparators(text, lo, m.start(), unit_end, qr)
