@@ -12,6 +12,7 @@ from policyx.locate import SectionIndex
 from policyx.models import Deadline, Document
 from policyx.periods import PeriodRules, TimeExpr, find_times, ym
 from policyx.rules import RuleFile, RuleSet
+from policyx.spans import depths
 
 
 class DeadlineRules(RuleFile):
@@ -24,16 +25,9 @@ class DeadlineRules(RuleFile):
     quiet_close: str
 
 
-def _quiet(text: str, dr: DeadlineRules) -> list[bool]:
-    """For every offset: inside 《…》 or 〔…〕 (titles and document numbers)?"""
-    out, depth = [], 0
-    for ch in text:
-        if ch in dr.quiet_open:
-            depth += 1
-        out.append(depth > 0)
-        if ch in dr.quiet_close and depth:
-            depth -= 1
-    return out
+def _quiet(text: str, dr: DeadlineRules) -> list[int]:
+    """For every offset: inside 《…》 or 〔…〕 (titles and document numbers) when non-zero."""
+    return depths(text, 0, len(text), dr.quiet_open, dr.quiet_close)
 
 
 def _bounds(t: TimeExpr, kind: str) -> tuple[str | None, str | None]:

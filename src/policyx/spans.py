@@ -1,14 +1,17 @@
-"""Span lookups by bisection: stages that ask "does anything taken overlap this?" once per match stay linear.
+"""Span lookups by bisection and bracket depths: what stages ask once per match, answered without rescanning.
 
-A page can hold tens of thousands of matches in one paragraph; scanning every earlier span per match is
-quadratic there. These helpers answer in O(log n).
+A page can hold tens of thousands of matches in one paragraph; scanning every earlier span (or the text
+before) per match is quadratic there. The span indexes answer in O(log n); ``depths`` reads a stretch once.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from functools import lru_cache
 from itertools import accumulate
+
+import regex
 
 
 class Disjoint:
@@ -43,15 +46,30 @@ class Covering:
         return i >= 0 and self._reach[i] > pos
 
 
-class Breaks:
-    """The ends of a pattern's matches over one stretch of text: the last one at or before an offset."""
+@lru_cache(maxsize=8)
+def _bracket_chars(opens: str, closes: str) -> regex.Pattern[str]:
+    return regex.compile(f"[{regex.escape(opens + closes)}]")
 
-    __slots__ = ("_ends",)
 
-    def __init__(self, ends: list[int]) -> None:
-        self._ends = ends  # ascending (the matches of one finditer)
+def depths(text: str, lo: int, hi: int, opens: str, closes: str) -> list[int]:
+    """Nesting depth at every offset of ``text[lo:hi]`` (an unclosed bracket closes at ``hi``).
 
-    def last_before(self, lo: int, pos: int) -> int:
-        """The end of the last match ending at or before ``pos``, or ``lo`` when it is further back."""
-        i = bisect_right(self._ends, pos) - 1
-        return max(lo, self._ends[i]) if i >= 0 else lo
+    A bracket counts at its own offset: the opening one after its step up, the closing one before its step down.
+    """
+    segment = text[lo:hi]
+    out = [0] * len(segment)
+    depth, since = 0, 0  # `depth` holds from offset `since` up to the next bracket
+    for m in _bracket_chars(opens, closes).finditer(segment):  # brackets only: most paragraphs have a few
+        i = m.start()
+        if depth:
+            out[since:i] = [depth] * (i - since)
+        ch = segment[i]
+        if ch in opens:
+            depth += 1
+        out[i] = depth
+        if ch in closes and depth:
+            depth -= 1
+        since = i + 1
+    if depth:
+        out[since:] = [depth] * (len(segment) - since)
+    return out

@@ -17,7 +17,6 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Literal
 
 import regex
@@ -29,7 +28,7 @@ from policyx.models import Baseline, Document, DocWarning, Statistic, Target
 from policyx.periods import PeriodRules, TimeExpr, find_times
 from policyx.quantities import Mention, find_quantities
 from policyx.rules import Pattern, Rule, RuleFile, RuleModel, RuleSet, check_ids_unique
-from policyx.spans import Covering
+from policyx.spans import Covering, depths
 
 
 class CueRule(Rule):
@@ -155,35 +154,6 @@ class CueRules(RuleFile):
 
 _OPEN, _CLOSE = "(（[【〔", ")）]】〕"
 _QUOTE_OPEN, _QUOTE_CLOSE = "“‘《", "”’》"
-
-
-@lru_cache(maxsize=8)
-def _bracket_chars(opens: str, closes: str) -> regex.Pattern[str]:
-    return regex.compile(f"[{regex.escape(opens + closes)}]")
-
-
-def _depths(text: str, lo: int, hi: int, opens: str, closes: str) -> list[int]:
-    """Nesting depth at every offset of ``text[lo:hi]`` (an unclosed bracket closes at the paragraph end).
-
-    A bracket counts at its own offset: the opening one after its step up, the closing one before its step down.
-    """
-    segment = text[lo:hi]
-    out = [0] * len(segment)
-    depth, since = 0, 0  # `depth` holds from offset `since` up to the next bracket
-    for m in _bracket_chars(opens, closes).finditer(segment):  # brackets only: most paragraphs have a few
-        i = m.start()
-        if depth:
-            out[since:i] = [depth] * (i - since)
-        ch = segment[i]
-        if ch in opens:
-            depth += 1
-        out[i] = depth
-        if ch in closes and depth:
-            depth -= 1
-        since = i + 1
-    if depth:
-        out[since:] = [depth] * (len(segment) - since)
-    return out
 
 
 def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
@@ -427,8 +397,8 @@ def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
     times = find_times(text, ctx.rules.get(PeriodRules), lo, hi)
     governing_times = _Times([t for t in times if t.kind in _GOVERNING])
     recurring_times = _Times([t for t in times if t.kind == "recurring"])
-    brackets = _depths(text, lo, hi + 1, _OPEN, _CLOSE)
-    quotes = _depths(text, lo, hi + 1, _QUOTE_OPEN, _QUOTE_CLOSE)
+    brackets = depths(text, lo, hi + 1, _OPEN, _CLOSE)
+    quotes = depths(text, lo, hi + 1, _QUOTE_OPEN, _QUOTE_CLOSE)
     par = _Par.read(text, lo, hi, cues, brackets)
     out: list[_Found] = []
     taken_until = lo  # past a baseline bracket or the previous quantity's object
