@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 
 import regex
@@ -195,9 +196,10 @@ def find_tags(text: str, rr: ResponsibilityRules, dr: Resolver) -> tuple[list[Fo
 def find_bracketed_lists(text: str, rr: ResponsibilityRules, dr: Resolver, taken: list[Found]) -> list[Found]:
     """``(市民政局牵头,市卫健委配合)``: brackets with no field label whose content is only units and role words."""
     found: list[Found] = []
-    opens, claimed = rr._syntax.opens, _taken_index(taken)
-    for i, ch in enumerate(text):
-        if ch not in opens or claimed.covers(i):
+    claimed = _taken_index(taken)
+    for m in _opening(rr._syntax.opens).finditer(text):  # the opening brackets only
+        i = m.start()
+        if claimed.covers(i):
             continue
         close = _matching_close(text, i, rr)
         if close is None:
@@ -209,6 +211,11 @@ def find_bracketed_lists(text: str, rr: ResponsibilityRules, dr: Resolver, taken
         if any(dr.resolve(n).kind == "department" for n in names):
             found.append(Found(i, close + 1, names, [u.name for u in parsed.units if u.lead], rr.forms.bracket.id, i))
     return found
+
+
+@lru_cache(maxsize=4)
+def _opening(opens: str) -> regex.Pattern[str]:
+    return regex.compile(f"[{regex.escape(opens)}]")
 
 
 class _SpanIndex:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -42,15 +43,22 @@ class ListSyntax:
     roles: list[tuple[regex.Pattern[str], bool]]  # (suffix pattern, marks lead)
 
 
+@lru_cache(maxsize=8)
+def _marks(opens: str, closes: str, separators: str) -> regex.Pattern[str]:
+    return regex.compile(f"[{regex.escape(opens + closes + separators)}。]")
+
+
 def split_pieces(text: str, syn: ListSyntax) -> Iterator[tuple[int, int]]:
     """(start, end) of each piece between top-level separators; brackets protect what they enclose."""
     depth, start = 0, 0
-    for i, ch in enumerate(text):
+    for m in _marks(syn.opens, syn.closes, syn.separators).finditer(text):  # only brackets and separators
+        i = m.start()
+        ch = text[i]
         if ch in syn.opens:
             depth += 1
         elif ch in syn.closes:
             depth = max(0, depth - 1)
-        elif depth == 0 and (ch in syn.separators or ch == "。"):
+        elif depth == 0:
             yield start, i
             start = i + 1
     yield start, len(text)
