@@ -53,9 +53,12 @@ class FoundRef:
     rule: str
 
 
+_SPACE = regex.compile(r"\s+")
+
+
 def normalise_number(number: str) -> str:
     """One spelling per number: no spaces, so ``国办发〔2020〕 52号`` and ``国办发〔2020〕52号`` are the same."""
-    return regex.sub(r"\s+", "", number)
+    return _SPACE.sub("", number)
 
 
 def find_references(text: str, rr: ReferenceRules) -> list[FoundRef]:

@@ -123,6 +123,7 @@ class ResponsibilityRules(RuleFile):
 
 
 _WS = regex.compile(r"\s+")
+_LINE = regex.compile(r"[^\n]+")
 _HEADER_MAX = 40  # a column header line is short; longer lines are not checked against the header pattern
 
 
@@ -271,7 +272,7 @@ def _table_zones(text: str, sections: list[Section], rr: ResponsibilityRules) ->
     """Stretches after a column header line (`责任单位`) up to the end of its top-level section."""
     tops = [s for s in sections if s.parent is None]
     zones: list[tuple[int, int]] = []
-    for m in regex.finditer(r"[^\n]+", text):
+    for m in _LINE.finditer(text):
         if len(m.group()) <= _HEADER_MAX and rr._header.fullmatch(_WS.sub("", m.group())):
             end = next((s.span[1] for s in tops if s.span[0] <= m.start() < s.span[1]), len(text))
             zones.append((m.end(), end))
@@ -308,7 +309,7 @@ def find_cells(
     syn, header = rr._syntax, rr._header  # hoisted: pydantic private attributes are slow to look up
     runs: list[list[_Line]] = []
     prev_end: int | None = None  # end of the previous line when it was a unit line
-    for m in regex.finditer(r"[^\n]+", text):
+    for m in _LINE.finditer(text):
         raw = m.group()
         body = raw.strip()
         if not body or "\t" in body or claimed.covers(m.start()):
@@ -348,7 +349,7 @@ def find_tab_rows(text: str, rr: ResponsibilityRules, dr: Resolver) -> list[Foun
     """Rows of a tab-separated table whose header names responsibility columns: one record per row."""
     found: list[Found] = []
     columns: dict[int, bool] = {}  # column index → is a lead (牵头) column; empty outside such a table
-    for m in regex.finditer(r"[^\n]+", text):
+    for m in _LINE.finditer(text):
         line = m.group()
         if "\t" not in line:
             columns = {}

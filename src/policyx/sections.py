@@ -112,11 +112,16 @@ class _Heading:
     annex: bool = False
 
 
+# compiled once: a module-level regex.sub() looks its pattern up in regex's cache on every call (~15 µs)
+_SPACED_HAN = regex.compile(r"(?<=\p{Han})\s+(?=\p{Han})")
+_SPACE = regex.compile(r"\s+")
+
+
 def _title(rest: str, hr: HeadingRules) -> str:
     m = hr._title_end.search(rest)
     title = rest[: m.start()] if m else rest
     # spaced-out headings (`总  则`) read as one word
-    title = regex.sub(r"(?<=\p{Han})\s+(?=\p{Han})", "", title)
+    title = _SPACED_HAN.sub("", title)
     return title.strip().rstrip(hr.title_trim).strip()
 
 
@@ -191,7 +196,7 @@ def find_headings(lines: list[Line], hr: HeadingRules, doc_title: str | None = N
                     line=i,
                     kind=style.level_key,
                     rule=style.id,
-                    number=regex.sub(r"\s+", "", number),
+                    number=_SPACE.sub("", number),
                     value=value,
                     title=_title(rest, hr),
                     annex=style.annex,

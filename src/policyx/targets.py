@@ -153,6 +153,10 @@ class CueRules(RuleFile):
 
 
 _OPEN, _CLOSE = "(（[【〔", ")）]】〕"
+# compiled once: a module-level regex.search() looks its pattern up in regex's cache on every call (~15 µs)
+_FULL_DATE = regex.compile(r"((?:19|20)\d\d)(?:年\d{1,2}月\d{1,2}日|-\d{1,2}-\d{1,2})")
+_OBJECT_START = regex.compile(r"[\p{Han}“(（]")
+_DIGIT = regex.compile(r"\d")
 _QUOTE_OPEN, _QUOTE_CLOSE = "“‘《", "”’》"
 
 
@@ -181,7 +185,7 @@ def _reference_year(doc: Document) -> int | None:
     """The document's own year: meta.issued_on, else the first full date in the text."""
     if doc.meta.issued_on:
         return int(doc.meta.issued_on[:4])
-    m = regex.search(r"((?:19|20)\d\d)(?:年\d{1,2}月\d{1,2}日|-\d{1,2}-\d{1,2})", doc.text)
+    m = _FULL_DATE.search(doc.text)
     return int(m.group(1)) if m else None
 
 
@@ -320,7 +324,7 @@ def _object(ctx: _Context, m: Mention, hi: int) -> tuple[str, int]:
     stop = cues._object_stop.search(text, m.end, min(len(text), hi + 40))  # its lookaheads may need to see past hi
     end = min(stop.start(), hi) if stop else hi
     raw = text[m.end : end]
-    if not raw or not regex.match(r"[\p{Han}“(（]", raw) or raw.startswith(("(", "（")):
+    if not raw or not _OBJECT_START.match(raw) or raw.startswith(("(", "（")):
         return "", m.end
     head = raw.rsplit("的", 1)[-1] if "的" in raw[1:] else raw.removeprefix("的")
     return head[: cues.max_object].strip(" 、"), end
@@ -384,7 +388,7 @@ def _earlier_noun(ctx: _Context, par: _Par, m: Mention, lo: int) -> str | None:
         return None
     start = par.clause_start(par_lo, lo - 1)
     before = text[start : lo - 1].strip()
-    if not before or regex.search(r"\d", before) or cues._sentence.search(text, start, lo):
+    if not before or _DIGIT.search(before) or cues._sentence.search(text, start, lo):
         return None
     return _after_verb(before, cues)[-cues.max_indicator :] or None
 
