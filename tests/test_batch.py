@@ -150,3 +150,21 @@ def test_a_cached_document_splices_doc_id_and_path_exactly() -> None:
     for doc_id, path in (("x", "p"), ("名", 'we"ird\\path/文件.txt'), ("", "")):
         expected = dumps({**data, "doc_id": doc_id, "source": {**data["source"], "path": path}}) + b"\n"
         assert clone.render(doc_id, path) == expected
+
+
+def test_a_twin_in_the_same_first_run_is_extracted_once(tmp_path: Path, rules: RuleSet, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    for name in ("a.txt", "b.txt"):
+        shutil.copy(CORPUS / "004_43f383356c749ae5.txt", tmp_path / name)
+    inputs = [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]
+    calls: list[object] = []
+    real = policyx.batch.extract_document
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(policyx.batch, "extract_document", counting)
+    first = run_batch(inputs, tmp_path / "out", rules=rules, jobs=1, cache_dir=tmp_path / "cache")
+    assert [e.cached for e in first.entries] == [False, True] and len(calls) == 1
+    run_batch(inputs, tmp_path / "uncached", rules=rules, jobs=1)
+    assert _outputs(tmp_path / "out") == _outputs(tmp_path / "uncached")

@@ -145,9 +145,13 @@ def _extract(job: Job, settings: Settings) -> tuple[ManifestEntry, Any]:
             path=job.path, doc_id=job.doc_id, status="ok", output=output, counts=record_counts(data), cached=False
         )
         return entry, (None if out_dir is not None else data)
+    key = cache.key(raw)
+    twin = cache.load(key)  # a file of the same bytes may have been extracted since the parent looked
+    if twin is not None:
+        return _served(job, settings, twin, cached=True)
     data = extract_document(raw, name=job.path, rules=rules).model_dump(mode="json")
     fresh = CachedDocument.from_data(data)
-    cache.store(cache.key(raw), fresh)
+    cache.store(key, fresh)
     return _served(job, settings, fresh, cached=False)
 
 
