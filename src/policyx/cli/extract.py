@@ -27,10 +27,20 @@ def extract(
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: the machine's cores).")] = 0,
     fmt: Annotated[str, typer.Option("--format", help="json: one file per document; jsonl: documents.jsonl.")] = "json",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Extract every file again, ignoring the cache.")] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Extract every file again, ignoring cached documents (compiled rules stay cached: "
+            "POLICYX_RULES_CACHE=0 turns that off).",
+        ),
+    ] = False,
     cache_dir: Annotated[
         Path | None,
-        typer.Option("--cache-dir", help="Cache folder (default: $POLICYX_CACHE_DIR or ~/.cache/policyx)."),
+        typer.Option(
+            "--cache-dir",
+            help="Cache folder of documents and compiled rules (default: $POLICYX_CACHE_DIR or ~/.cache/policyx).",
+        ),
     ] = None,
     rules_dir: RulesOpt = None,
 ) -> None:
