@@ -16,7 +16,7 @@ from policyx.html import html_to_text
 from policyx.meta import extract_meta
 from policyx.models import Document, Meta, Source
 from policyx.read import read_document
-from policyx.references import ReferenceRules, extract_references, find_references
+from policyx.references import ReferenceRules, _number_stretches, extract_references, find_references
 from policyx.refs import most_cited
 from policyx.rules import RuleSet
 from policyx.sections import split_sections
@@ -108,6 +108,41 @@ def test_any_title_and_number_pair(
     number = f"{issuer}{year_brackets[0]}{year}{year_brackets[1]}{serial}号"
     text = f"根据《{title}》{outer[0]}{number}{outer[1]}精神"
     assert _refs(text, rules) == [(title, number, "ref.paired")]
+
+
+def _whole_text_numbers(text: str, rr: ReferenceRules) -> list[tuple[int, int]]:
+    return [m.span() for m in rr._number.finditer(text)]
+
+
+def _anchored_numbers(text: str, rr: ReferenceRules) -> list[tuple[int, int]]:
+    return [m.span() for lo, hi in _number_stretches(text, rr) for m in rr._number.finditer(text, lo, hi)]
+
+
+NUMBER_SHAPES = [
+    "根据国办发\n〔2020〕52号文件",  # a line break between issuer and year
+    "国办发 〔 2020 〕 第 52 号",
+    "(冀政办字[2021]68号)",
+    "按照国发〔2019〕\n5\n号",
+    "国办发〔2020〕52号、国办发〔2021〕1号和苏政发〔2022〕3号",  # several in one run and in separate runs
+    "〔2020〕52号",  # a year with no issuer
+    "各县(市、区)〔2020〕",
+]
+
+
+@pytest.mark.parametrize("text", NUMBER_SHAPES + [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))])
+def test_numbers_searched_around_their_anchor_are_those_of_the_whole_text(rules: RuleSet, text: str) -> None:
+    rr = rules.get(ReferenceRules)
+    assert _anchored_numbers(text, rr) == _whole_text_numbers(text, rr)
+
+
+NUMBER_PARTS = ["国办发", "〔", "〕", "2020", "52", "号", "第", " ", "\n", "根据", "，", "、", "(", ")", "的"]
+
+
+@given(st.lists(st.sampled_from(NUMBER_PARTS)))
+def test_numbers_searched_around_their_anchor_on_any_mix(rules: RuleSet, parts: list[str]) -> None:
+    text = "".join(parts)
+    rr = rules.get(ReferenceRules)
+    assert _anchored_numbers(text, rr) == _whole_text_numbers(text, rr)
 
 
 @pytest.mark.parametrize(

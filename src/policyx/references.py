@@ -6,6 +6,7 @@ citations of it, so they are skipped.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import regex
@@ -20,6 +21,14 @@ class PatternRule(Rule):
     pattern: Pattern
 
 
+class NumberRule(PatternRule):
+    #: a part every number contains (its bracketed year), found by a cheap scan: the costly ``pattern`` then
+    #: runs only on the stretch of ``alphabet`` characters around each one
+    anchor: Pattern | None = None
+    #: a character class holding every character a number is made of (and its pattern reads ahead)
+    alphabet: Pattern | None = None
+
+
 class PairRule(Rule):
     between: Pattern
     after: Pattern
@@ -28,13 +37,16 @@ class PairRule(Rule):
 class ReferenceRules(RuleFile):
     FILE = "references.yaml"
     title: PatternRule
-    doc_number: PatternRule
+    doc_number: NumberRule
     paired: PairRule
     skip_self: bool = True
 
     _title: regex.Pattern[str] = PrivateAttr()
     _number: regex.Pattern[str] = PrivateAttr()
     _pair_tail: regex.Pattern[str] = PrivateAttr()
+    _anchor: regex.Pattern[str] | None = PrivateAttr()
+    _outside: regex.Pattern[str] = PrivateAttr()  # a character no number holds
+    _outside_before: regex.Pattern[str] = PrivateAttr()  # the same, searched backwards
 
     def model_post_init(self, _ctx: object) -> None:
         check_ids_unique([self.title, self.doc_number, self.paired], self.FILE)
@@ -42,6 +54,13 @@ class ReferenceRules(RuleFile):
         self._number = regex.compile(self.doc_number.pattern, regex.MULTILINE)
         # anchored right after 》: the bracketed number that pairs with the title
         self._pair_tail = regex.compile(f"{self.paired.between}{self.doc_number.pattern}{self.paired.after}")
+        number = self.doc_number
+        if (number.anchor is None) != (number.alphabet is None):
+            raise ValueError(f"{self.FILE}: doc_number.anchor and doc_number.alphabet go together")
+        self._anchor = regex.compile(number.anchor) if number.anchor else None
+        outside = f"(?!{number.alphabet})(?s:.)" if number.alphabet else r"(?!)"
+        self._outside = regex.compile(outside)
+        self._outside_before = regex.compile(outside, regex.REVERSE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +91,33 @@ def find_references(text: str, rr: ReferenceRules) -> list[FoundRef]:
             used.add(tail.start("number"))
         else:
             found.append(FoundRef(m.start(), m.end(), m.group("title"), None, rr.title.id))
-    for m in rr._number.finditer(text):
-        span = m.span("number")
-        if span[0] in used:
-            continue
-        found.append(FoundRef(span[0], span[1], None, normalise_number(m.group("number")), rr.doc_number.id))
+    for lo, hi in _number_stretches(text, rr):
+        for m in rr._number.finditer(text, lo, hi):
+            span = m.span("number")
+            if span[0] in used:
+                continue
+            found.append(FoundRef(span[0], span[1], None, normalise_number(m.group("number")), rr.doc_number.id))
     return sorted(found, key=lambda f: f.start)
+
+
+def _number_stretches(text: str, rr: ReferenceRules) -> Iterator[tuple[int, int]]:
+    """Where document numbers can be: the runs of alphabet characters around each anchor, in text order.
+
+    A number lies inside one such run (it holds an anchor and only alphabet characters), so searching the runs
+    finds what searching the whole text finds, at the cost of a scan for the anchor (most pages hold a few).
+    """
+    if rr._anchor is None:
+        yield 0, len(text)
+        return
+    done = 0
+    for a in rr._anchor.finditer(text):
+        if a.start() < done:
+            continue  # inside the run already searched
+        before = rr._outside_before.search(text, done, a.start())  # backwards: the nearest one
+        lo = before.end() if before else done
+        after = rr._outside.search(text, a.end())
+        done = after.start() if after else len(text)
+        yield lo, done
 
 
 def _is_self(f: FoundRef, doc: Document) -> bool:
