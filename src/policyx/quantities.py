@@ -210,9 +210,7 @@ def find_quantities(text: str, rules: RuleSet, lo: int = 0, hi: int | None = Non
         if unit is None or (value_max is not None and unit1 is not None and unit1[0] != unit[0]):
             continue
         name, unit_end, unit_rule = unit
-        if m.group("c") is not None and (
-            qr._idiom.match(text, unit_end) or text.startswith(qr._idioms, m.start())
-        ):
+        if m.group("c") is not None and (qr._idiom.match(text, unit_end) or text.startswith(qr._idioms, m.start())):
             continue  # 一家一策, 一张网
         start, end, comparator, cmp_rule = _comparators(text, lo, m.start(), unit_end, qr)
         if cmp_rule is None and m.group(0) in qr.weak_numerals:
