@@ -41,7 +41,19 @@ class NonDepartment(Rule):
 class Resolver:
     """The compiled rules and a memo of answers: a plain object, so the hot path skips pydantic's lookups."""
 
-    __slots__ = ("cache", "keyless", "max_prefix", "names", "not_unit", "prefix", "shape", "stems")
+    __slots__ = (
+        "any_keyless",
+        "any_name",
+        "any_stem",
+        "cache",
+        "keyless",
+        "max_prefix",
+        "names",
+        "not_unit",
+        "prefix",
+        "shape",
+        "stems",
+    )
 
     def __init__(self, rules: DepartmentRules) -> None:
         self.max_prefix = rules.max_prefix
@@ -51,6 +63,9 @@ class Resolver:
         self.names = [(d.key, regex.compile(p)) for d in rules.departments for p in d.names]
         self.stems = [(d.key, regex.compile(p)) for d in rules.departments for p in d.stems]
         self.keyless = [(n.id, regex.compile(p)) for n in rules.non_departments for p in n.patterns]
+        # one alternation per list says whether any of its patterns matches: most names match none of a list,
+        # and one call in C is ~3x cheaper than trying ~100 patterns one by one (the first match is then sought)
+        self.any_keyless, self.any_name, self.any_stem = (_any(pats) for pats in (self.keyless, self.names, self.stems))
         self.cache: dict[str, Resolution] = {}
 
     def resolve(self, unit: str) -> Resolution:
@@ -60,16 +75,20 @@ class Resolver:
         return found
 
     def _resolve(self, unit: str) -> Resolution:
-        for rule_id, pat in self.keyless:
-            if pat.fullmatch(unit):
-                return Resolution(None, "keyless", rule_id)
-        for key, pat in self.names:
-            if pat.fullmatch(unit):
-                return Resolution(key, "department", key)
+        if self.any_keyless.fullmatch(unit):
+            for rule_id, pat in self.keyless:
+                if pat.fullmatch(unit):
+                    return Resolution(None, "keyless", rule_id)
+        if self.any_name.fullmatch(unit):
+            for key, pat in self.names:
+                if pat.fullmatch(unit):
+                    return Resolution(key, "department", key)
         for k in range(min(self.max_prefix, len(unit) - 1) + 1):
             if k and not self.prefix.fullmatch(unit[:k]):
                 continue
             stem = unit[k:]
+            if not self.any_stem.fullmatch(stem):
+                continue
             for key, pat in self.stems:
                 if pat.fullmatch(stem):
                     return Resolution(key, "department", key)
@@ -81,6 +100,11 @@ class Resolver:
         if not self.shape.fullmatch(text) or self.not_unit.search(text):
             return False
         return any(self.prefix.fullmatch(text[:k]) for k in range(1, min(self.max_prefix, len(text) - 1) + 1))
+
+
+def _any(patterns: list[tuple[str, regex.Pattern[str]]]) -> regex.Pattern[str]:
+    """Fully matches a string iff one of ``patterns`` fully matches it."""
+    return regex.compile("|".join(f"(?:{pat.pattern})" for _, pat in patterns) or r"(?!)")
 
 
 class DepartmentRules(RuleFile):
