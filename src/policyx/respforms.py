@@ -101,6 +101,7 @@ class ResponsibilityRules(RuleFile):
             trim=self.trim,
             conjunction=regex.compile(self.conjunction),
             roles=[(regex.compile(f"(?:{r.pattern})\\Z"), r.lead) for r in self.roles],
+            any_role=regex.compile("(?:" + "|".join(f"(?:{r.pattern})" for r in self.roles) + ")\\Z"),
         )
         labels = "|".join(f"(?P<f{i}>{fr.label})" for i, fr in enumerate(self.fields))
         self._field_label = regex.compile(f"(?:{labels}){self.colon}")

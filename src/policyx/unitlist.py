@@ -41,6 +41,7 @@ class ListSyntax:
     trim: str
     conjunction: regex.Pattern[str]
     roles: list[tuple[regex.Pattern[str], bool]]  # (suffix pattern, marks lead)
+    any_role: regex.Pattern[str]  # some role pattern ends the string: most pieces end in none, one search says so
 
 
 @lru_cache(maxsize=8)
@@ -69,6 +70,8 @@ def _strip_roles(piece: str, syn: ListSyntax) -> tuple[str, bool, bool]:
     lead = found = False
     while True:
         piece = piece.rstrip(syn.trim)
+        if not syn.any_role.search(piece):
+            return piece, lead, found
         for pat, marks_lead in syn.roles:
             m = pat.search(piece)
             if m:
