@@ -64,6 +64,13 @@ def cjk_count(text: str) -> int:
     return len(_CJK.findall(text))
 
 
+def _cjk_at_least(text: str, n: int) -> bool:
+    """``cjk_count(text) >= n``, reading only up to the n-th Chinese character (a body holds thousands)."""
+    if n <= 0:
+        return True
+    return any(i >= n for i, _ in enumerate(_CJK.finditer(text), 1))
+
+
 class _Lines:
     """Accumulates inline text into lines; a block boundary ends the current line."""
 
@@ -216,7 +223,7 @@ def find_body(root: LexborNode, sites: SiteRules) -> tuple[LexborNode, str]:
     """The article container and the id of the rule that found it."""
     for rule in sites.bodies:
         for node in root.css(rule.selector):
-            if cjk_count(node.text()) >= sites.min_cjk:
+            if _cjk_at_least(node.text(), sites.min_cjk):
                 return node, rule.id
     below = _cjk_below(root)
     scored = [(below.get(n.mem_id, 0), n) for n in root.css(sites.fallback.selector)]
