@@ -116,13 +116,14 @@ def _features(cell: Cell, tr: TableRules) -> tuple[float, ...]:
     )
 
 
-def _cost(cell: Cell, profile: _Profile, tr: TableRules) -> float:
-    return sum(abs(a - b) for a, b in zip(_features(cell, tr), profile.features, strict=True))
+def _cost(features: tuple[float, ...], profile: _Profile) -> float:
+    return sum(abs(a - b) for a, b in zip(features, profile.features, strict=True))
 
 
 def _row_cost(cells: list[Cell], profiles: list[_Profile], tr: TableRules) -> float:
-    cols = _align(cells, profiles, tr)
-    return sum(_cost(c, profiles[j], tr) for c, j in zip(cells, cols, strict=True))
+    features = [_features(c, tr) for c in cells]
+    cols = _align(features, profiles)
+    return sum(_cost(f, profiles[j]) for f, j in zip(features, cols, strict=True))
 
 
 def _profiles(rows: list[list[Cell]], n: int, tr: TableRules) -> list[_Profile]:
@@ -134,16 +135,16 @@ def _profiles(rows: list[list[Cell]], n: int, tr: TableRules) -> list[_Profile]:
     return out
 
 
-def _align(cells: list[Cell], profiles: list[_Profile], tr: TableRules) -> list[int]:
-    """The columns (increasing) that the ``k <= n`` cells of a row most likely fill."""
-    k, n = len(cells), len(profiles)
+def _align(features: list[tuple[float, ...]], profiles: list[_Profile]) -> list[int]:
+    """The columns (increasing) that the ``k <= n`` cells of a row (their features) most likely fill."""
+    k, n = len(features), len(profiles)
     inf = float("inf")
     best = [[inf] * (n + 1) for _ in range(k + 1)]  # best[i][j]: first i cells placed in the first j columns
     for j in range(n + 1):
         best[0][j] = 0.0
     for i in range(1, k + 1):
         for j in range(i, n + 1):
-            best[i][j] = min(best[i][j - 1], best[i - 1][j - 1] + _cost(cells[i - 1], profiles[j - 1], tr))
+            best[i][j] = min(best[i][j - 1], best[i - 1][j - 1] + _cost(features[i - 1], profiles[j - 1]))
     cols: list[int] = []
     i, j = k, n
     while i > 0:
@@ -164,7 +165,7 @@ def _complete(rows: list[list[Cell]], n: int, tr: TableRules, fallback: list[Spa
             out.append(cells)
             continue
         full: list[Cell | None] = [None] * n
-        for c, j in zip(cells, _align(cells, profiles, tr), strict=True):
+        for c, j in zip(cells, _align([_features(c, tr) for c in cells], profiles), strict=True):
             full[j] = c
         start = fallback[r][0]
         out.append([c if c else (out[-1][j] if out else Cell("", start, start)) for j, c in enumerate(full)])
