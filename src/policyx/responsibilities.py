@@ -64,5 +64,9 @@ def attach_responsible(doc: Document, rules: RuleSet) -> Document:
             starts, recs = by_section.setdefault(r.section, ([], []))
             starts.append(r.span[0])
             recs.append(r)
-    targets = [t.model_copy(update={"responsible": _covering(t, by_section, parents)}) for t in doc.targets]
+    targets = []
+    for t in doc.targets:
+        units = _covering(t, by_section, parents)
+        # a copy only for a target that gains units: most keep the empty list they have (a copy each is costly)
+        targets.append(t if units == t.responsible else t.model_copy(update={"responsible": units}))
     return doc.model_copy(update={"targets": targets})

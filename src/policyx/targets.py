@@ -17,7 +17,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 import regex
 from pydantic import PrivateAttr
@@ -571,13 +571,14 @@ def classify_quantities(doc: Document, rules: RuleSet) -> Document:
         skip=Covering(_skip_spans(doc, cues)),
         articles=_article_sections(doc, cues),
     )
-    targets, statistics = list(doc.targets), list(doc.statistics)
+    # the tables' records, then the fields of the text's: each is built once, numbered (see _numbered)
+    targets: list[Target | dict[str, Any]] = list(doc.targets)
+    statistics: list[Statistic | dict[str, Any]] = list(doc.statistics)
     warnings = list(doc.warnings)
     for lo, hi in _paragraphs(doc.text):
         for f in _classify(ctx, lo, hi):
             m = f.mention
             common = {
-                "id": "",
                 "section": ctx.sections.at(f.span[0]),
                 "span": f.span,
                 "quote": doc.text[f.span[0] : f.span[1]],
@@ -590,20 +591,33 @@ def classify_quantities(doc: Document, rules: RuleSet) -> Document:
             }
             if f.kind == "target":
                 targets.append(
-                    Target(**common, year=f.year, recurring="annual" if f.recurring else None, baseline=f.baseline)
+                    {**common, "year": f.year, "recurring": "annual" if f.recurring else None, "baseline": f.baseline}
                 )
             else:
-                statistics.append(Statistic(**common, as_of=f.as_of))
+                statistics.append({**common, "as_of": f.as_of})
             if m.unit == "%" and max(m.value, m.value_max or 0) > 100:
                 warnings.append(DocWarning(code="percent_over_100", message=f"{m.value}% is over 100", span=f.span))
-    targets.sort(key=lambda r: r.span)
-    statistics.sort(key=lambda r: r.span)
-    targets = [
-        t.model_copy(update={"id": f"t{i}", "indicator_key": t.indicator_key or indicator_key(t.indicator, rules)})
-        for i, t in enumerate(targets, 1)
-    ]
-    statistics = [
-        s.model_copy(update={"id": f"st{i}", "indicator_key": s.indicator_key or indicator_key(s.indicator, rules)})
-        for i, s in enumerate(statistics, 1)
-    ]
-    return doc.model_copy(update={"targets": targets, "statistics": statistics, "warnings": warnings})
+    return doc.model_copy(
+        update={
+            "targets": _numbered(targets, Target, "t", rules),
+            "statistics": _numbered(statistics, Statistic, "st", rules),
+            "warnings": warnings,
+        }
+    )
+
+
+Q = TypeVar("Q", Target, Statistic)
+
+
+def _numbered(records: list[Q | dict[str, Any]], model: type[Q], prefix: str, rules: RuleSet) -> list[Q]:
+    """The records in text order, numbered, with their indicator keys. A record found in the text is still a
+    dict of fields: it is validated once, with them, instead of built and then copied for them."""
+    records.sort(key=lambda r: r["span"] if isinstance(r, dict) else r.span)
+    out: list[Q] = []
+    for i, r in enumerate(records, 1):
+        if isinstance(r, dict):
+            out.append(model(**r, id=f"{prefix}{i}", indicator_key=indicator_key(r["indicator"], rules)))
+        else:
+            key = r.indicator_key or indicator_key(r.indicator, rules)
+            out.append(r.model_copy(update={"id": f"{prefix}{i}", "indicator_key": key}))
+    return out
