@@ -32,9 +32,11 @@ class IndicatorRules(RuleFile):
     _exact: dict[str, str] = PrivateAttr()
     _contained: list[tuple[str, str]] = PrivateAttr()
     _ignore: regex.Pattern[str] = PrivateAttr()
+    _memo: dict[str, str | None] = PrivateAttr()  # phrase → key: a document repeats its indicators
 
     def model_post_init(self, _ctx: object) -> None:
         self._ignore = regex.compile(f"[{regex.escape(self.ignore)}\\s]" if self.ignore else r"\s")
+        self._memo = {}
         self._exact = {}
         for ind in self.indicators:
             for term in (ind.name, *ind.aliases):
@@ -57,6 +59,14 @@ class IndicatorRules(RuleFile):
         return self._ignore.sub("", folded)
 
     def key_for(self, phrase: str) -> str | None:
+        memo = self._memo
+        if phrase not in memo:
+            if len(memo) >= _MEMO_MAX:
+                memo.clear()  # a long batch of distinct phrases: start over rather than grow
+            memo[phrase] = self._key_for(phrase)
+        return memo[phrase]
+
+    def _key_for(self, phrase: str) -> str | None:
         norm = self._norm(phrase)
         if not norm:
             return None
@@ -69,6 +79,7 @@ class IndicatorRules(RuleFile):
         return None
 
 
+_MEMO_MAX = 50_000
 _FOLD = str.maketrans("（）［］：；，", "()[]:;,")
 
 
