@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import pickle
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -50,3 +54,25 @@ def test_digest_changes_with_any_rule(tmp_path: Path) -> None:
     (tmp_path / "demo.yaml").write_text("pattern: 'b'\n", encoding="utf-8")
     assert RuleSet(tmp_path).digest() != before
     assert rs.digest() == before  # a RuleSet hashes its files once
+
+
+@pytest.mark.parametrize("command", ["extract", "check"])
+def test_a_broken_rule_file_stops_a_batch_once(tmp_path: Path, command: str) -> None:
+    # rule files load on first use, inside the batch: the typo must be one line and exit 2, not an error per file
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "rules", rules_dir)
+    dep = rules_dir / "departments.yaml"
+    dep.write_text(dep.read_text(encoding="utf-8") + "\nnot_a_key: 1\n", encoding="utf-8")
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    args = [str(corpus), "--rules", str(rules_dir)]
+    args += ["-o", str(tmp_path / "out"), "--no-cache", "-j", "2"] if command == "extract" else []
+    proc = subprocess.run(
+        [sys.executable, "-c", "from policyx.cli import main; main()", command, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "POLICYX_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    assert proc.returncode == 2, proc.stderr
+    errors = [ln for ln in proc.stderr.splitlines() if "departments.yaml" in ln]
+    assert len(errors) == 1 and "not_a_key" in errors[0]
+    assert "Traceback" not in proc.stderr

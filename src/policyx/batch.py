@@ -23,7 +23,7 @@ from policyx.cache import CachedDocument, DocumentCache
 from policyx.models import Manifest, ManifestEntry
 from policyx.output import document_path, record_counts, write_atomic, write_document, write_jsonl, write_manifest
 from policyx.read import InputError, InputRules, doc_id_for
-from policyx.rules import RuleSet, ruleset_for
+from policyx.rules import RuleError, RuleSet, ruleset_for
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -163,6 +163,8 @@ def _run_one(job: Job, settings: Settings) -> tuple[ManifestEntry, dict[str, Any
     except OSError as exc:
         msg = f"cannot read: {exc.strerror or exc}"
         return ManifestEntry(path=job.path, doc_id=job.doc_id, status="error", error=msg), None
+    except RuleError:  # a broken rule file is no file's fault and would fail every one: stop the batch once
+        raise
     except Exception as exc:  # a bug must not stop the batch: report it as this file's error
         msg = f"internal error: {type(exc).__name__}: {exc}".splitlines()[0]
         return ManifestEntry(path=job.path, doc_id=job.doc_id, status="error", error=msg), None

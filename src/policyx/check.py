@@ -27,7 +27,7 @@ from policyx.models import Document
 from policyx.output import write_document
 from policyx.pipeline import extract_document
 from policyx.read import InputError
-from policyx.rules import RuleSet
+from policyx.rules import RuleError, RuleSet
 
 DEFAULT_EXPECTED = Path("expected")
 
@@ -112,6 +112,8 @@ def check_file(
     cfg = rules.get(CheckRules)
     try:
         doc = extract_document(path, rules=rules)
+    except RuleError:  # a broken rule file is the setup's error, not this document's: one line, exit 2
+        raise
     except Exception as exc:  # any failure is this document's finding: the gate itself never falls over
         reason = str(exc) if isinstance(exc, InputError) else f"internal error: {type(exc).__name__}: {exc}"
         c = cfg.extract

@@ -47,5 +47,11 @@ def __getattr__(name: str) -> Any:
 
 
 def main() -> None:
+    from policyx.rules import RuleError
+
     command = sys.argv[1] if len(sys.argv) > 1 else ""
-    _app_with([COMMANDS[command]] if command in COMMANDS else COMMANDS.values())()
+    try:
+        _app_with([COMMANDS[command]] if command in COMMANDS else COMMANDS.values())()
+    except RuleError as exc:  # rule files load on first use, so a broken one can surface in any command
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
