@@ -23,7 +23,8 @@ class Format(StrEnum):
 @app.command(epilog="Example: policyx diff corpus/ --min-cities 2 --format html -o diff.html")
 def diff(
     paths: Annotated[
-        list[Path], typer.Argument(help="Raw documents, extracted .json files, or folders of either.", exists=True)
+        list[Path],
+        typer.Argument(metavar="PATH", help="Raw documents, extracted .json files, or folders of either.", exists=True),
     ],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,

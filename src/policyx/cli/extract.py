@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -22,10 +22,21 @@ if TYPE_CHECKING:
     epilog="Example: policyx extract corpus/ -o out/ --jobs 2",
 )
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively for .txt/.html/.htm).")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="PATH",
+            help="Files or folders. Folders are searched recursively for text and HTML files (the suffixes in "
+            "rules/input.yaml: .txt .md .html .htm …) and files without a suffix; dot-names are skipped.",
+        ),
+    ],
     out: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("out"),
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: the machine's cores).")] = 0,
-    fmt: Annotated[str, typer.Option("--format", help="json: one file per document; jsonl: documents.jsonl.")] = "json",
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="Worker processes (default: the machine's cores).", show_default=False)
+    ] = 0,
+    fmt: Annotated[
+        Literal["json", "jsonl"], typer.Option("--format", help="json: one file per document; jsonl: documents.jsonl.")
+    ] = "json",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
     no_cache: Annotated[
         bool,
@@ -49,13 +60,11 @@ def extract(
     Writes OUT/<doc_id>.json for every input and OUT/manifest.json (one entry per input with its
     status). A bad file is reported on stderr and in the manifest; the batch goes on. Exit status
     is 0 only when every file succeeded. Unchanged files are served from a cache keyed on their
-    bytes, the rule files and the policyx version.
+    bytes, the rule files, the policyx version and its code.
     """
     from policyx.batch import collect_inputs, run_batch
     from policyx.cache import default_cache_dir
 
-    if fmt not in ("json", "jsonl"):
-        raise typer.BadParameter("choose json or jsonl", param_hint="--format")
     rules = load_rules(rules_dir, cache_dir)  # compiled rules are cached even with --no-cache (policyx.rulecache)
     inputs = collect_inputs(paths, rules)
     if not inputs:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -19,17 +19,17 @@ from policyx.cli.common import RulesOpt, err_console, load_rules
     ),
 )
 def refs(
-    paths: Annotated[list[Path], typer.Argument(help="Raw documents, extracted .json files, or folders of either.")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH", help="Raw documents, extracted .json files, or folders of either.")
+    ],
     top: Annotated[int, typer.Option("--top", "-n", help="Show at most this many cited documents (0: all).")] = 20,
     min_docs: Annotated[int, typer.Option("--min-docs", help="Only documents cited by at least this many.")] = 1,
-    fmt: Annotated[str, typer.Option("--format", help="table (rich) or json.")] = "table",
+    fmt: Annotated[Literal["table", "json"], typer.Option("--format", help="table (rich) or json.")] = "table",
     rules_dir: RulesOpt = None,
 ) -> None:
     """List the documents a corpus cites most (by document number, else title) and who cites each."""
     from policyx.refs import load_documents, most_cited
 
-    if fmt not in ("table", "json"):
-        raise typer.BadParameter("choose table or json", param_hint="--format")
     console = err_console()
     docs, errors = load_documents(paths, load_rules(rules_dir))
     for e in errors:
