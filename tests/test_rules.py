@@ -76,3 +76,11 @@ def test_a_broken_rule_file_stops_a_batch_once(tmp_path: Path, command: str) -> 
     errors = [ln for ln in proc.stderr.splitlines() if "departments.yaml" in ln]
     assert len(errors) == 1 and "not_a_key" in errors[0]
     assert "Traceback" not in proc.stderr
+
+
+def test_the_default_folder_by_name_is_the_same_ruleset() -> None:
+    # a RuleSet pickled in the parent unpickles by its path: that must not compile a second copy of the default
+    from policyx.rules import default_rules_dir
+
+    assert ruleset_for() is ruleset_for(str(default_rules_dir()))
+    assert pickle.loads(pickle.dumps(ruleset_for())) is ruleset_for()

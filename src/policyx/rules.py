@@ -173,13 +173,16 @@ def default_rules_dir() -> Path:
 
 
 def ruleset_for(root: str | None = None, cache_dir: str | None = None) -> RuleSet:
-    """One RuleSet per folder (and cache folder) and process (the cache is what makes rules load once)."""
-    return _ruleset_for(root, cache_dir)
+    """One RuleSet per folder (and cache folder) and process (the cache is what makes rules load once).
+
+    The folder is resolved first, so the default and the default named by its path are one RuleSet.
+    """
+    return _ruleset_for(str(Path(root or default_rules_dir()).resolve()), cache_dir)
 
 
 @lru_cache(maxsize=8)
-def _ruleset_for(root: str | None, cache_dir: str | None) -> RuleSet:
-    return RuleSet(root or default_rules_dir(), cache_dir=cache_dir)
+def _ruleset_for(root: str, cache_dir: str | None) -> RuleSet:
+    return RuleSet(root, cache_dir=cache_dir)
 
 
 def check_ids_unique(rules: list[Rule], where: str) -> None:
