@@ -77,7 +77,12 @@ def normalise(text: str) -> str:
     text = _SPACE_ENTITIES.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n")).translate(_FULLWIDTH)
     lines = []
     for line in text.split("\n"):
-        line = _AROUND_TAB.sub("\t", _SPACES.sub(" ", line)).strip(" ")
+        # the patterns only change a line holding two spaces or a tab: test for those first (most hold neither)
+        if "  " in line:
+            line = _SPACES.sub(" ", line)
+        if "\t" in line:
+            line = _AROUND_TAB.sub("\t", line)
+        line = line.strip(" ")
         lines.append(line if line.strip() else "")
     return "\n".join(lines)
 
