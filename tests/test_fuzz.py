@@ -190,6 +190,10 @@ def _nested_html(depth: int) -> str:
     return "<html><body>" + "<div>养老服务床位达到1600张。" * depth + "</div>" * depth + "</body></html>"
 
 
+def _wide_row(cells: int) -> str:
+    return HEAD + "序号\t责任单位\n1\t" + "\t".join(["市民政局"] * cells) + "\n"
+
+
 def _enormous_html(rows: int) -> str:
     row = "<tr><td>{i}</td><td>护理型床位占比</td><td>55%</td><td>〔责任单位:市民政局、市卫健局〕第{i}行</td></tr>"
     paras = "".join(f"<p>第{i}段:{SENTENCE}</p>" for i in range(rows))
@@ -207,6 +211,7 @@ BIG: list[tuple[str, Callable[[], str], str, float, str | None]] = [
     ("single line of 10^6 digits", lambda: "养老服务床位" * 10 + "1" * 1_000_000, "doc.txt", 15.0, None),
     ("2000 numbered headings of three styles", lambda: _headings(2000), "doc.txt", 15.0, None),
     ("HTML nested 3000 deep", lambda: _nested_html(3000), "page.html", 10.0, None),
+    ("a table row of 20000 tab-separated cells", lambda: _wide_row(20_000), "doc.txt", 5.0, None),
     ("HTML of 1.5 MB: 10000 paragraphs and a 10000-row table", lambda: _enormous_html(10000), "page.html", 20.0,
      None),
 ]  # fmt: skip

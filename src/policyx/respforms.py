@@ -365,7 +365,7 @@ def find_tab_rows(text: str, rr: ResponsibilityRules, dr: Resolver) -> list[Foun
         lead: list[str] = []
         spans: list[tuple[int, int]] = []
         offset = m.start()
-        starts = [offset + sum(len(c) + 1 for c in cells[:i]) for i in range(len(cells))]
+        starts = list(accumulate((len(c) + 1 for c in cells[:-1]), initial=offset))  # each cell's offset
         for i, is_lead in columns.items():
             if i >= len(cells) or rr._empty.fullmatch(bare[i]):
                 continue
