@@ -190,6 +190,12 @@ def _nested_html(depth: int) -> str:
     return "<html><body>" + "<div>养老服务床位达到1600张。" * depth + "</div>" * depth + "</body></html>"
 
 
+def _nested_lists(depth: int) -> str:
+    # a menu of lists nested `depth` deep beside the article: every list is a candidate label block
+    menu = "<ul><li>养老服务" * depth + "</li></ul>" * depth
+    return f"<html><body>{menu}<div class='article'>{HEAD}{SENTENCE * 20}</div></body></html>"
+
+
 def _wide_row(cells: int) -> str:
     return HEAD + "序号\t责任单位\n1\t" + "\t".join(["市民政局"] * cells) + "\n"
 
@@ -211,6 +217,7 @@ BIG: list[tuple[str, Callable[[], str], str, float, str | None]] = [
     ("single line of 10^6 digits", lambda: "养老服务床位" * 10 + "1" * 1_000_000, "doc.txt", 15.0, None),
     ("2000 numbered headings of three styles", lambda: _headings(2000), "doc.txt", 15.0, None),
     ("HTML nested 3000 deep", lambda: _nested_html(3000), "page.html", 10.0, None),
+    ("HTML with lists nested 3000 deep beside the article", lambda: _nested_lists(3000), "page.html", 10.0, None),
     ("a table row of 20000 tab-separated cells", lambda: _wide_row(20_000), "doc.txt", 5.0, None),
     ("HTML of 1.5 MB: 10000 paragraphs and a 10000-row table", lambda: _enormous_html(10000), "page.html", 20.0,
      None),

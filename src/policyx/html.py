@@ -10,6 +10,7 @@ repeated, so ``tables`` can rebuild the grid from text alone.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import regex
@@ -157,26 +158,36 @@ def _owner_table(node: LexborNode) -> LexborNode | None:
     return parent
 
 
-def _render(node: LexborNode, blocks: frozenset[str]) -> _Lines:
+Spans = dict[int, tuple[int, int]]  # node (mem_id) → the slice of a rendering's lines it produced
+
+
+def _render(node: LexborNode, blocks: frozenset[str], spans: Spans | None = None) -> _Lines:
+    """The lines of ``node``; ``spans`` receives the slice of them each block inside produced, which is that
+    block's own rendering (a block starts and ends its lines, so nothing around it joins them)."""
     out = _Lines()
     if node.tag == "table" and len(node.css("table")) == 1:
         _table(node, blocks, out)
-        return out
-    _walk(node, blocks, out)
-    out.end()
+    else:
+        _walk(node, blocks, out, spans)
+        out.end()
+    if spans is not None:
+        spans[node.mem_id] = (0, len(out.lines))
     return out
 
 
-def _walk(node: LexborNode, blocks: frozenset[str], out: _Lines) -> None:
+def _walk(node: LexborNode, blocks: frozenset[str], out: _Lines, spans: Spans | None = None) -> None:
     # a stack of child iterators, not recursion: pages nest elements thousands deep
-    stack: list[tuple[Iterator[LexborNode], bool]] = [(node.iter(include_text=True), False)]
+    # a frame: (children, block id or None, index of its first line)
+    stack: list[tuple[Iterator[LexborNode], int | None, int]] = [(node.iter(include_text=True), None, 0)]
     while stack:
-        children, is_block = stack[-1]
+        children, block, first = stack[-1]
         child = next(children, None)
         if child is None:
             stack.pop()
-            if is_block:
+            if block is not None:
                 out.end()
+                if spans is not None:
+                    spans[block] = (first, len(out.lines))
             continue
         tag = child.tag
         if tag == "-text":
@@ -188,18 +199,9 @@ def _walk(node: LexborNode, blocks: frozenset[str], out: _Lines) -> None:
             _table(child, blocks, out)
         elif tag in blocks or tag in ("td", "th"):
             out.end()
-            stack.append((child.iter(include_text=True), True))
+            stack.append((child.iter(include_text=True), child.mem_id, len(out.lines)))
         elif not tag.startswith("-"):
-            stack.append((child.iter(include_text=True), False))
-
-
-def _contains(outer: LexborNode, inner: LexborNode) -> bool:
-    node: LexborNode | None = inner
-    while node is not None:
-        if node.mem_id == outer.mem_id:
-            return True
-        node = node.parent
-    return False
+            stack.append((child.iter(include_text=True), None, 0))
 
 
 def _cjk_below(root: LexborNode) -> dict[int, int]:
@@ -235,29 +237,68 @@ def find_body(root: LexborNode, sites: SiteRules) -> tuple[LexborNode, str]:
     return chosen, sites.fallback.id
 
 
+def _subtree(node: LexborNode) -> set[int]:
+    return {n.mem_id for n in node.traverse(include_text=False)}
+
+
 def _header_lines(root: LexborNode, body: LexborNode, sites: SiteRules, labels: frozenset[str]) -> list[str]:
     lines: list[str] = []
-    taken: list[LexborNode] = []
+    seen: set[str] = set()
+    # sets of node ids instead of walking up from every candidate: a page may nest thousands of lists
+    in_body = _subtree(body)
+    above_body = set()  # the body's ancestors
+    node: LexborNode | None = body
+    while node is not None:
+        above_body.add(node.mem_id)
+        node = node.parent
+    in_taken: set[int] = set()  # the nodes under a header block already taken
+
+    def free(node: LexborNode) -> bool:
+        key = node.mem_id
+        return key not in in_body and key not in above_body and key not in in_taken
+
+    def keep(rendered: list[str]) -> None:
+        # templates often repeat the header for mobile and desktop: keep each line once
+        for line in rendered:
+            if line not in seen:
+                seen.add(line)
+                lines.append(line)
+
     for rule in sites.header:
         if rule.only_if_none and lines:
             continue
         for node in root.css(rule.selector):
-            if _contains(body, node) or _contains(node, body) or any(_contains(t, node) for t in taken):
+            if not free(node):
                 continue
-            taken.append(node)
+            in_taken |= _subtree(node)
             rendered = _render(node, sites._blocks).lines
             if rule.label and rendered:
                 rendered = [f"{rule.label}:{' '.join(rendered)}"]
-            # templates often repeat the header for mobile and desktop: keep each line once
-            lines.extend(line for line in rendered if line not in lines)
+            keep(rendered)
+    # candidates come ancestors first: a list nested in a list already rendered is a slice of that rendering,
+    # and its label count a difference of running counts (rendering each of a thousand nested lists is quadratic)
+    rendered_in: dict[int, _Rendering] = {}
     for node in root.css(sites.label_blocks.selector):
-        if _contains(body, node) or _contains(node, body) or any(_contains(t, node) for t in taken):
+        if not free(node):
             continue
-        rendered = _render(node, sites._blocks).lines
-        if _label_count(rendered, labels) >= sites.label_blocks.min_labels:
-            taken.append(node)
-            lines.extend(line for line in rendered if line not in lines)
+        whole = rendered_in.get(node.mem_id)
+        if whole is None:
+            whole = _Rendering(node, sites._blocks, labels)
+            rendered_in.update(dict.fromkeys(whole.spans, whole))
+        a, b = whole.spans[node.mem_id]
+        if whole.labels[b] - whole.labels[a] >= sites.label_blocks.min_labels:
+            in_taken |= _subtree(node)
+            keep(whole.lines[a:b])
     return lines
+
+
+class _Rendering:
+    """A node's lines, the slice of them each block inside produced, and the running count of label cells."""
+
+    def __init__(self, node: LexborNode, blocks: frozenset[str], labels: frozenset[str]) -> None:
+        self.spans: Spans = {}
+        self.lines = _render(node, blocks, self.spans).lines
+        self.labels = list(accumulate((_label_count([line], labels) for line in self.lines), initial=0))
 
 
 def _label_count(lines: list[str], labels: frozenset[str]) -> int:
