@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from policyx.models import Document, Meta, Source
 from policyx.pipeline import extract_document
-from policyx.quantities import extract_quantities
 from policyx.rules import RuleSet
+from policyx.targets import extract_quantities
 
 
 def _doc(text: str) -> Document:

@@ -7,8 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policyx.models import Document, Meta, Source
-from policyx.quantities import extract_quantities, find_quantities
+from policyx.quantities import find_quantities
 from policyx.rules import RuleSet
+from policyx.targets import extract_quantities
 
 
 def _doc(text: str, doc_type: str | None = None, issued_on: str | None = None) -> Document:

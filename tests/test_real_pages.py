@@ -14,9 +14,9 @@ import pytest
 from frontstages import front
 from policyx.models import Document, Meta, Source
 from policyx.pipeline import extract_document
-from policyx.quantities import extract_quantities
 from policyx.references import extract_references
 from policyx.rules import RuleSet
+from policyx.targets import extract_quantities
 
 PLAN = "01_guangzhou_jiatingyisheng_shishifangan.html"
 HOME_CARE = "02_guangzhou_jujiashequyanglao_banfa.html"

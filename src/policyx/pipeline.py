@@ -16,13 +16,13 @@ from policyx.guard import ensure_policy_text
 from policyx.html import html_to_text
 from policyx.meta import extract_meta
 from policyx.models import Document
-from policyx.quantities import extract_quantities
 from policyx.read import InputError, read_document
 from policyx.references import extract_references
 from policyx.responsibilities import attach_responsible, extract_responsibilities
 from policyx.rules import RuleSet, ruleset_for
 from policyx.sections import split_sections
 from policyx.tables import extract_tables
+from policyx.targets import extract_quantities
 
 Stage = Callable[[Document, RuleSet], Document]
 

@@ -1,4 +1,4 @@
-"""Stage, targets and statistics (SPEC 4, 5): numbers with unit, comparator, year, indicator.
+"""Quantities (SPEC 4, 5): numbers with unit and comparator, as spans of the text.
 
 This module is the quantity matcher: a number (Arabic, Chinese, fraction, percent word) with its unit and
 comparator words, as a span of the text. ``policyx.targets`` decides what each one is (a target, a
@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import regex
 from pydantic import PrivateAttr
 
-from policyx.models import Document
 from policyx.numbers import parse_number
 from policyx.rules import Pattern, Rule, RuleFile, RuleSet, check_ids_unique
 from policyx.spans import Disjoint
@@ -218,9 +217,3 @@ def find_quantities(text: str, rules: RuleSet, lo: int = 0, hi: int | None = Non
         found.append(Mention(start, end, m.start(), unit_end, value, value_max, name, comparator, unit_rule))
         reach = max(reach, unit_end)
     return sorted(found, key=lambda f: f.num_start)
-
-
-def extract_quantities(doc: Document, rules: RuleSet) -> Document:
-    from policyx.targets import classify_quantities  # the stage's second half: what each quantity is
-
-    return classify_quantities(doc, rules)

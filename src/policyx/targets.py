@@ -456,9 +456,13 @@ def _decide(
     year_of = t.year if t is not None and t.year is not None else None
     # a year before the document's own (or its own year, in a proposal or reply) tells what was, not what is due;
     # 到2021年 in a background section too
-    past = year_of is not None and ref is not None and (
-        (year_of < ref and (t.kind in {"bare", "period"} or background))
-        or (year_of == ref and t.kind == "bare" and ctx.account)
+    past = (
+        year_of is not None
+        and ref is not None
+        and (
+            (year_of < ref and (t.kind in {"bare", "period"} or background))
+            or (year_of == ref and t.kind == "bare" and ctx.account)
+        )
     )
     if t is not None and (t.kind == "as_of" or past):
         if commit and t.kind != "as_of":
@@ -557,8 +561,9 @@ def _is_account(doc: Document, cues: CueRules) -> bool:
     return bool(cues._account.search(doc.text[: cues.account_start_chars]))
 
 
-def classify_quantities(doc: Document, rules: RuleSet) -> Document:
-    """The extract_quantities stage: text targets and statistics next to the tables' ones, ids renumbered."""
+def extract_quantities(doc: Document, rules: RuleSet) -> Document:
+    """The quantities stage: every quantity of the text (quantities.find_quantities) decided a target, a
+    statistic or neither, next to the tables' records; ids renumbered."""
     cues = rules.get(CueRules)
     ctx = _Context(
         rules=rules,
