@@ -192,6 +192,7 @@ def test_matcher(rules: RuleSet, text: str, value: float, unit: str, comparator:
         "40、50人员",
         "8\n支持",  # a number column and the next cell
         "第241号提案",
+        "每1,000名",  # a per-unit base with a thousands comma: not 0 of 000名
         "2022年3月10日",
         "于本文印发后3个月内出台辖区实施方案",  # a duration
         "给予一次性补贴",
