@@ -14,6 +14,8 @@ import pytest
 from policyx.read import InputRules
 from policyx.rules import Pattern, RuleError, RuleFile, RuleSet, ruleset_for
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 class _Demo(RuleFile):
     FILE = "demo.yaml"
@@ -60,10 +62,10 @@ def test_digest_changes_with_any_rule(tmp_path: Path) -> None:
 def test_a_broken_rule_file_stops_a_batch_once(tmp_path: Path, command: str) -> None:
     # rule files load on first use, inside the batch: the typo must be one line and exit 2, not an error per file
     rules_dir = tmp_path / "rules"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "rules", rules_dir)
+    shutil.copytree(ROOT / "rules", rules_dir)
     dep = rules_dir / "departments.yaml"
     dep.write_text(dep.read_text(encoding="utf-8") + "\nnot_a_key: 1\n", encoding="utf-8")
-    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    corpus = ROOT / "corpus"
     args = [str(corpus), "--rules", str(rules_dir)]
     args += ["-o", str(tmp_path / "out"), "--no-cache", "-j", "2"] if command == "extract" else []
     proc = subprocess.run(
@@ -84,3 +86,43 @@ def test_the_default_folder_by_name_is_the_same_ruleset() -> None:
 
     assert ruleset_for() is ruleset_for(str(default_rules_dir()))
     assert pickle.loads(pickle.dumps(ruleset_for())) is ruleset_for()
+
+
+def _declared_ids() -> set[str]:
+    import regex
+
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "rules").glob("*.yaml")))
+    return set(regex.findall(r"\bid:\s*['\"]?([\w.\-]+)", text))
+
+
+def _record_rule_parts(doc: object) -> set[str]:
+    parts: set[str] = set()
+    for value in vars(doc).values():
+        if isinstance(value, list):
+            for rec in value:
+                rule = getattr(rec, "rule", None)
+                if isinstance(rule, str):
+                    parts.update(rule.split("/"))
+    return parts
+
+
+def test_every_record_names_a_rule_declared_in_rules(rules: RuleSet) -> None:
+    # provenance: each part of a record's `rule` (decision/unit/echo…) is an id a user can find in rules/*.yaml
+    from policyx.pipeline import extract_document
+
+    declared = _declared_ids()
+    used: set[str] = set()
+    for path in sorted((ROOT / "corpus").iterdir()):
+        used |= _record_rule_parts(extract_document(path, rules=rules))
+    assert len(used) > 20  # the corpus exercises many rules: the check is not vacuous
+    assert sorted(used - declared) == []
+
+
+def test_every_decision_the_targets_stage_can_take_is_declared(rules: RuleSet) -> None:
+    from policyx.periods import PeriodRules
+
+    declared = _declared_ids()
+    kinds = {e.kind for e in rules.get(PeriodRules).expressions}
+    due = {f"target.{k}" for k in kinds if k != "as_of"} | {"target.text", "target.cue"}
+    past = {f"statistic.{k}" for k in kinds if k != "recurring"} | {"statistic.cue", "statistic.account"}
+    assert sorted((due | past) - declared) == []

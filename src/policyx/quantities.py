@@ -44,6 +44,7 @@ class QuantityRules(RuleFile):
     idioms: list[str] = []
     weak_numerals: list[str] = []
     percent: list[UnitRule]
+    count: Rule
     units: list[str]
     unit_word: Pattern
     fractions: list[FractionRule]
@@ -123,7 +124,7 @@ def _unit_at(text: str, pos: int, qr: QuantityRules) -> tuple[str, int, str] | N
     unit = m.group("u")
     if qr._unit_word.match(text, m.start("u")):
         return None  # 人员, 家庭: the unit character starts a word
-    return unit, m.end(), "number.count"
+    return unit, m.end(), qr.count.id
 
 
 def _scale_of(token: str) -> float:

@@ -64,6 +64,7 @@ class ConditionRule(RuleModel):
 
 class CueRules(RuleFile):
     FILE = "cues.yaml"
+    decisions: list[Rule]
     statistic: list[CueRule]
     target: list[CueRule]
     skip: list[SkipRule]
