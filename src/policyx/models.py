@@ -19,7 +19,7 @@ Span = tuple[int, int]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built on first use: a cached run needs two models
 
 
 class Source(_Model):
