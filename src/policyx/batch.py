@@ -177,6 +177,7 @@ def _pool_results(
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     # rules pickle as their folder and unpickle to the worker's cached RuleSet: compiled once per worker
+    _warm_for_fork(settings)
     with ProcessPoolExecutor(max_workers=n_jobs) as pool:
         pending: dict[Future[tuple[ManifestEntry, dict[str, Any] | None]], int] = {}
         queue = iter(todo)
@@ -204,6 +205,28 @@ def _pool_results(
             # interrupted or a worker died: drop what has not started instead of waiting for all of it
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def _warm_for_fork(settings: Settings) -> None:
+    """Where workers are forked, import the pipeline and load its rules once here, before the pool starts:
+    each worker then begins with them (copy-on-write) instead of paying the imports and loads itself."""
+    import multiprocessing
+
+    if multiprocessing.get_start_method() != "fork":
+        return
+    from policyx.rules import RuleFile
+
+    sys.modules[__name__].extract_document  # noqa: B018 - the pipeline's imports define its rule kinds
+    kinds: list[type[RuleFile]] = []
+    stack = list(RuleFile.__subclasses__())
+    while stack:
+        kind = stack.pop()
+        stack.extend(kind.__subclasses__())
+        if hasattr(kind, "FILE") and kind.__module__.startswith("policyx."):  # policyx's own, not a caller's
+            kinds.append(kind)
+    for kind in kinds:
+        if (settings.rules.root / kind.FILE).is_file():
+            settings.rules.get(kind)
 
 
 def _isolated(job: Job, settings: Settings) -> tuple[ManifestEntry, dict[str, Any] | None]:
