@@ -6,12 +6,13 @@ under distinct names, then measures, as whole processes:
 
 1. baseline: one process reads every file and runs two plain ``regex`` patterns over it;
 2. ``policyx extract --jobs 1 --no-cache``: MB/s per core and the ratio to the baseline;
-3. ``--jobs 2`` against ``--jobs 1``;
-4. one corpus document, cold (a new process, ``--no-cache``), against ``python -c "import regex"``:
+3. ``--jobs 2`` against ``--jobs 1``, run in turn (``--pairs``): the median of the pairwise speed-ups;
+4. one corpus document, cold (a new process, ``--no-cache``), in turn with ``python -c "import regex"``:
    with the compiled rules already cached (every run but the first after installing or editing
    policyx or its rules), and first-ever (an empty cache: the rules are compiled, the cache filled);
 5. peak RSS of a batch at two corpus sizes;
-6. a second run on an unchanged corpus with the cache, against the first.
+6. a second run on an unchanged corpus with the cache, against the first (at both sizes: the re-run is mostly
+   the fixed start-up of a process, so its share shrinks as the corpus grows).
 
 Every run uses a cache folder under the benchmark's temporary folder (``POLICYX_CACHE_DIR``),
 never the user's.
@@ -96,6 +97,21 @@ def best_of(n: int, cmd: list[str], fresh_cache: Path | None = None) -> tuple[fl
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
 
 
+def paired(n: int, cmd_a: list[str], cmd_b: list[str]) -> tuple[float, float, float, int]:
+    """Runs A and B in turn ``n`` times: median wall of each, median of the pairwise ratios B/A, largest RSS of A.
+
+    Taking the ratio pair by pair keeps a comparison honest when this shared machine's speed drifts.
+    """
+    a_runs, b_runs = [], []
+    for _ in range(n):
+        a_runs.append(run(cmd_a))
+        b_runs.append(run(cmd_b))
+    ratios = [b[0] / a[0] for a, b in zip(a_runs, b_runs, strict=True)]
+    a_med = statistics.median(r[0] for r in a_runs)
+    b_med = statistics.median(r[0] for r in b_runs)
+    return a_med, b_med, statistics.median(ratios), max(r[1] for r in a_runs)
+
+
 def extract_cmd(corpus: Path, out: Path, jobs: int, cache: str | None = None) -> list[str]:
     cmd = [POLICYX, "extract", str(corpus), "-o", str(out), "-q", "--jobs", str(jobs)]
     return cmd + (["--cache-dir", cache] if cache else ["--no-cache"])
@@ -105,7 +121,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=float, default=20.0, help="corpus size in MB (default 20)")
     ap.add_argument("--big-mb", type=float, default=100.0, help="second size for the memory check (default 100)")
-    ap.add_argument("--repeat", type=int, default=3, help="runs per short measurement (median)")
+    ap.add_argument("--repeat", type=int, default=9, help="runs per short measurement (median)")
+    ap.add_argument("--pairs", type=int, default=3, help="alternating --jobs 1 / --jobs 2 runs (median)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.json")
     args = ap.parse_args()
 
@@ -119,16 +136,19 @@ def main() -> None:
         one_cmd = [POLICYX, "extract", one_doc, "-o", str(tmp_path / "o3"), "-q", "--no-cache"]
         run(one_cmd)  # warm-up: bytecode and compiled rules written once, as after any first use
         base_s, _ = best_of(args.repeat, [sys.executable, "-c", BASELINE, str(small)])
-        j1_s, j1_rss = run(extract_cmd(small, tmp_path / "o1", 1))
-        j2_s, _ = run(extract_cmd(small, tmp_path / "o2", 2))
-        cold_s, _ = best_of(args.repeat, one_cmd)
+        j2_s, j1_s, speedup, _ = paired(
+            args.pairs, extract_cmd(small, tmp_path / "o2", 2), extract_cmd(small, tmp_path / "o1", 1)
+        )
+        _, j1_rss = run(extract_cmd(small, tmp_path / "o1", 1))
+        cold_s, import_s, import_per_cold, _ = paired(args.repeat, one_cmd, [sys.executable, "-c", "import regex"])
         first_ever_s, _ = best_of(args.repeat, one_cmd, fresh_cache=tmp_path / "fresh")
-        import_s, _ = best_of(args.repeat, [sys.executable, "-c", "import regex"])
         cache = str(tmp_path / "cache")
         first_s, _ = run(extract_cmd(small, tmp_path / "o4", 2, cache))
         again_s, _ = run(extract_cmd(small, tmp_path / "o5", 2, cache))
         build_corpus(big, args.big_mb)
-        _, big_rss = run(extract_cmd(big, tmp_path / "o6", 2))
+        big_cache = str(tmp_path / "big-cache")
+        big_first_s, big_rss = run(extract_cmd(big, tmp_path / "o6", 2, big_cache))
+        big_again_s, _ = run(extract_cmd(big, tmp_path / "o8", 2, big_cache))
         _, small_rss2 = run(extract_cmd(small, tmp_path / "o7", 2))
 
     results = {
@@ -138,11 +158,16 @@ def main() -> None:
         "jobs1_mb_s": round(mb / j1_s, 2),
         "ratio_to_baseline": round(j1_s / base_s, 1),
         "jobs2_mb_s": round(mb / j2_s, 2),
-        "jobs2_speedup": round(j1_s / j2_s, 2),
+        "jobs2_speedup": round(speedup, 2),
         "cold_one_doc_s": round(cold_s, 3),
         "cold_one_doc_first_ever_s": round(first_ever_s, 3),
         "import_regex_s": round(import_s, 3),
+        # the machine's speed drifts; this ratio (paired runs) does not, so it tells a slow moment from a slow policyx
+        "cold_per_import_regex": round(1 / import_per_cold, 1),
         "cache_rerun_fraction": round(again_s / first_s, 3),
+        "cache_rerun_s": round(again_s, 3),
+        "cache_rerun_fraction_big": round(big_again_s / big_first_s, 3),
+        "cache_rerun_big_s": round(big_again_s, 3),
         "peak_rss_mib": {f"{args.mb:g}MB": round(small_rss2 / 1024, 1), f"{args.big_mb:g}MB": round(big_rss / 1024, 1)},
         "jobs1_peak_rss_mib": round(j1_rss / 1024, 1),
     }
@@ -151,10 +176,18 @@ def main() -> None:
         ("1. baseline (2 regexes)", f"{results['baseline_mb_s']} MB/s"),
         ("2. extract --jobs 1", f"{results['jobs1_mb_s']} MB/s per core, {results['ratio_to_baseline']}× baseline"),
         ("3. extract --jobs 2", f"{results['jobs2_mb_s']} MB/s, {results['jobs2_speedup']}× --jobs 1"),
-        ("4. one document, cold", f"{results['cold_one_doc_s']} s (python -c 'import regex': {import_s:.3f} s)"),
+        (
+            "4. one document, cold",
+            f"{results['cold_one_doc_s']} s (python -c 'import regex': {import_s:.3f} s; "
+            f"{results['cold_per_import_regex']}× that, run in turn)",
+        ),
         ("   first-ever (empty cache)", f"{results['cold_one_doc_first_ever_s']} s"),
         ("5. peak RSS", ", ".join(f"{k}: {v} MiB" for k, v in results["peak_rss_mib"].items())),
-        ("6. cached re-run", f"{results['cache_rerun_fraction'] * 100:.1f} % of the first run"),
+        (
+            "6. cached re-run",
+            f"{results['cache_rerun_fraction'] * 100:.1f} % of the first run ({again_s:.2f} s); "
+            f"{args.big_mb:g} MB: {results['cache_rerun_fraction_big'] * 100:.1f} % ({big_again_s:.2f} s)",
+        ),
     ]
     width = max(len(r[0]) for r in rows)
     for name, value in rows:
