@@ -168,3 +168,18 @@ def test_a_twin_in_the_same_first_run_is_extracted_once(tmp_path: Path, rules: R
     assert [e.cached for e in first.entries] == [False, True] and len(calls) == 1
     run_batch(inputs, tmp_path / "uncached", rules=rules, jobs=1)
     assert _outputs(tmp_path / "out") == _outputs(tmp_path / "uncached")
+
+
+def test_a_cached_rerun_into_the_same_folder_rewrites_only_what_differs(tmp_path: Path, rules: RuleSet) -> None:
+    inputs = collect_inputs([CORPUS], rules)
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    run_batch(inputs, out, rules=rules, jobs=1, cache_dir=cache)
+    before = _outputs(out)
+    inodes = {p.name: p.stat().st_ino for p in out.glob("0*.json")}
+    damaged = sorted(out.glob("0*.json"))[0]
+    damaged.write_bytes(damaged.read_bytes()[:-10])  # cut short, as by a crash before outputs were atomic
+    again = run_batch(inputs, out, rules=rules, jobs=1, cache_dir=cache)
+    assert all(e.cached for e in again.entries)
+    assert _outputs(out) == before  # the damaged file is whole again
+    for p in out.glob("0*.json"):  # an identical output is left as it was (a write would be a new inode)
+        assert (p.stat().st_ino == inodes[p.name]) == (p != damaged), p.name

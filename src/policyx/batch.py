@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING, Any
 from policyx import __version__
 from policyx.cache import CachedDocument, DocumentCache
 from policyx.models import Manifest, ManifestEntry
-from policyx.output import document_path, record_counts, write_atomic, write_document, write_jsonl, write_manifest
+from policyx.output import (
+    document_path,
+    record_counts,
+    write_document,
+    write_if_changed,
+    write_jsonl,
+    write_manifest,
+)
 from policyx.read import InputError, InputRules, doc_id_for
 from policyx.rules import RuleError, RuleSet, ruleset_for
 
@@ -112,7 +119,7 @@ def _served(job: Job, settings: Settings, doc: CachedDocument, cached: bool) -> 
         data = doc.data(job.doc_id, job.path)
     else:
         target = document_path(settings.out_dir, job.doc_id)
-        write_atomic(target, doc.render(job.doc_id, job.path))
+        write_if_changed(target, doc.render(job.doc_id, job.path))
         output = str(target)
     entry = ManifestEntry(
         path=job.path, doc_id=job.doc_id, status="ok", output=output, counts=doc.counts, cached=cached

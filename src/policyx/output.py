@@ -34,6 +34,17 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def write_if_changed(path: Path, data: bytes) -> None:
+    """``write_atomic``, unless ``path`` already holds exactly ``data``: a re-run over an unchanged corpus then
+    only reads its outputs (a same-sized file is compared; a rename costs more than the read)."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_atomic(path, data)
+
+
 def document_path(out_dir: Path, doc_id: str) -> Path:
     return out_dir / f"{doc_id}.json"
 
