@@ -48,29 +48,29 @@ def _year(header: str, tr: TableRules) -> int | None:
 
 
 @dataclass(slots=True)
-class _Unit:
+class Unit:
     unit: str
     scale: float
 
 
-def _bracket_unit(text: str, tr: TableRules) -> tuple[_Unit | None, str]:
+def bracket_unit(text: str, tr: TableRules) -> tuple[Unit | None, str]:
     """The unit bracket ending ``text`` and ``text`` without it: ``改造户数(万户)`` → (户 × 10000, 改造户数)."""
     m = tr.match("unit_bracket", text)
     if not m:
         return None, text
     scale = tr.scales.get(m.group("scale") or "", 1.0)
-    return _Unit(m.group("unit"), scale), text[: m.start()].rstrip()
+    return Unit(m.group("unit"), scale), text[: m.start()].rstrip()
 
 
-def _unit_cell(text: str, tr: TableRules) -> _Unit | None:
+def _unit_cell(text: str, tr: TableRules) -> Unit | None:
     """A unit column's cell: ``万户`` → 户 × 10000."""
     s = squeeze(text)
     if not s:
         return None
     head = s[0]
     if head in tr.scales and len(s) > 1:
-        return _Unit(s[1:], tr.scales[head])
-    return _Unit(s, 1.0)
+        return Unit(s[1:], tr.scales[head])
+    return Unit(s, 1.0)
 
 
 @dataclass(slots=True)
@@ -116,7 +116,7 @@ def read_indicators(
         cell: Cell = row[ind]
         if not cell.text.strip():
             continue
-        unit, indicator = _bracket_unit(cell.text.strip(), tr)
+        unit, indicator = bracket_unit(cell.text.strip(), tr)
         if unit is None and unit_col is not None:
             unit = _unit_cell(row[unit_col].text, tr)
         common = {
@@ -129,7 +129,7 @@ def read_indicators(
         if base is not None:
             got = read_value(row[base].text, tr)
             if got is not None:
-                b_unit = unit or _header_unit(h[base], tr) or _Unit(got.percent or "", 1.0)
+                b_unit = unit or _header_unit(h[base], tr) or Unit(got.percent or "", 1.0)
                 year = _year(h[base], tr)
                 baseline = Baseline(value=_scaled(got.value, b_unit.scale), year=year)
                 stats.append(
@@ -148,7 +148,7 @@ def read_indicators(
             got = read_value(row[col].text, tr)
             if got is None:
                 continue
-            t_unit = unit or _header_unit(h[col], tr) or _Unit(got.percent or "", 1.0)
+            t_unit = unit or _header_unit(h[col], tr) or Unit(got.percent or "", 1.0)
             targets.append(
                 Target(
                     id=f"t-tab{table_no}-{r}" + (f"-{k + 1}" if k else ""),
@@ -166,5 +166,5 @@ def read_indicators(
     return targets, stats
 
 
-def _header_unit(header: str, tr: TableRules) -> _Unit | None:
-    return _bracket_unit(header, tr)[0]
+def _header_unit(header: str, tr: TableRules) -> Unit | None:
+    return bracket_unit(header, tr)[0]
