@@ -9,14 +9,16 @@ A target must then pass two checks (``_still_target``): a parameter cue (a fee, 
 funds, eligibility condition) drops it unless a due year or a commitment governs it; inside a regulation's articles
 (第X条) only a committed goal or a standard's shape (a floor or ceiling that is not money) stays. Dropped quantities
 are neither targets nor statistics: a rule's parameters describe neither a goal nor the present.
-Records already present (the indicator tables' targets) are kept, and text inside tables is skipped.
+Records already present (the indicator tables' targets) are kept, and text inside tables is skipped, except
+task tables and the standards cells of an indicator/monitoring table (``_standard_cells``): each such cell is
+read as a paragraph of its own, and its targets are named by the row's indicator cell when the cell does not.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar
 
 import regex
@@ -29,6 +31,9 @@ from policyx.periods import PeriodRules, TimeExpr, find_times
 from policyx.quantities import Mention, find_quantities
 from policyx.rules import Pattern, Rule, RuleFile, RuleModel, RuleSet, check_ids_unique
 from policyx.spans import Covering, depths
+from policyx.tables.cells import squeeze
+from policyx.tables.read import bracket_unit
+from policyx.tables.rules import TableRules
 
 
 class CueRule(Rule):
@@ -57,6 +62,16 @@ class RegulationRule(Rule):
     condition: Pattern
 
 
+class StandardsRule(Rule):
+    """A table stating each indicator's standard in words: its standards cells are read as sentences."""
+
+    kinds: list[str]
+    indicator: Pattern
+    standard: Pattern
+    numbering: Pattern
+    weak: Pattern
+
+
 class ConditionRule(RuleModel):
     units: list[str]
     after: Pattern
@@ -83,6 +98,7 @@ class CueRules(RuleFile):
     sentence_break: Pattern
     title_line_max: int
     read_tables: list[str]
+    standards_table: StandardsRule
     lead_trim: list[Pattern]
     verb_trim: list[Pattern]
     max_indicator: int
@@ -121,9 +137,11 @@ class CueRules(RuleFile):
     _standard_base: regex.Pattern[str] = PrivateAttr()
     _gap_noun: regex.Pattern[str] = PrivateAttr()
     _action_any: regex.Pattern[str] = PrivateAttr()
+    _std: dict[str, regex.Pattern[str]] = PrivateAttr()
 
     def model_post_init(self, _ctx: object) -> None:
-        check_ids_unique([*self.statistic, *self.target, *self.skip, *self.parameter, self.regulation], self.FILE)
+        own = [self.regulation, self.standards_table]
+        check_ids_unique([*self.statistic, *self.target, *self.skip, *self.parameter, *own], self.FILE)
         self._stat = regex.compile("|".join(f"(?:{r.pattern})" for r in self.statistic))
         self._target = regex.compile("|".join(f"(?:{r.pattern})" for r in self.target))
         self._skip = [(r, regex.compile(r.pattern)) for r in self.skip]
@@ -151,6 +169,8 @@ class CueRules(RuleFile):
         self._standard_base = regex.compile(self.standard_base)
         self._gap_noun = regex.compile(self.gap_noun)
         self._action_any = regex.compile(f"(?:{verbs})")
+        std = self.standards_table
+        self._std = {k: regex.compile(getattr(std, k)) for k in ("indicator", "standard", "numbering", "weak")}
 
 
 _OPEN, _CLOSE = "(（[【〔", ")）]】〕"
@@ -216,6 +236,62 @@ def _skip_spans(doc: Document, cues: CueRules) -> list[tuple[int, int]]:
         if not in_table and len(line.strip()) <= cues.title_line_max and not cues._clause.search(line.strip()):
             spans.append((lo, hi))
     return spans
+
+
+@dataclass(slots=True)
+class _StandardCell:
+    """A standards cell of an indicator/monitoring table, and its row's indicator without number or unit bracket."""
+
+    start: int
+    end: int
+    indicator: str
+
+
+def _cell_spans(text: str, cells: list[str], lo: int, hi: int) -> list[tuple[int, int] | None]:
+    """Each cell's span inside its row ``text[lo:hi]``.
+
+    A TAB row splits on its TABs; a flattened row (one cell per line) is searched cell after cell, and a cell
+    not written there (a merged category printed once, a word joined from fragments) has None.
+    """
+    row = text[lo:hi]
+    if "\t" in row:
+        out: list[tuple[int, int] | None] = []
+        at = lo
+        for part in row.split("\t"):
+            a = at + len(part) - len(part.lstrip())
+            out.append((a, a + len(part.strip())) if part.strip() else None)
+            at += len(part) + 1
+        return out if len(out) == len(cells) else [None] * len(cells)
+    out, pos = [], lo
+    for c in cells:
+        c = c.strip()
+        at = text.find(c, pos, hi) if c else -1
+        out.append((at, at + len(c)) if at >= 0 else None)
+        pos = at + len(c) if at >= 0 else pos
+    return out
+
+
+def _standard_cells(doc: Document, cues: CueRules, tr: TableRules) -> list[_StandardCell]:
+    """The standards cells (评价标准, 目标值, …) of the tables whose header also names an indicator column."""
+    std, pats = cues.standards_table, cues._std
+    out: list[_StandardCell] = []
+    for t in doc.tables:
+        if t.kind not in std.kinds or len(t.row_spans) != len(t.rows):
+            continue
+        header = [squeeze(h) for h in t.header]
+        names = [j for j, h in enumerate(header) if pats["indicator"].search(h)]
+        col = next((j for j, h in enumerate(header) if pats["standard"].search(h)), None)
+        if not names or col is None or names[-1] == col:
+            continue
+        for row, (lo, hi) in zip(t.rows, t.row_spans, strict=True):
+            if len(row) != len(header):
+                continue
+            at = _cell_spans(doc.text, row, lo, hi)[col]
+            # the text's quantities carry their own units: the bracket (万人) only leaves the name
+            _, name = bracket_unit(pats["numbering"].sub("", row[names[-1]].strip(), count=1), tr)
+            if at is not None and name:
+                out.append(_StandardCell(at[0], at[1], name))
+    return out
 
 
 _GOVERNING = frozenset({"to", "by", "as_of", "bare", "period"})
@@ -581,28 +657,39 @@ def extract_quantities(doc: Document, rules: RuleSet) -> Document:
     targets: list[Target | dict[str, Any]] = list(doc.targets)
     statistics: list[Statistic | dict[str, Any]] = list(doc.statistics)
     warnings = list(doc.warnings)
-    for lo, hi in _paragraphs(doc.text):
-        for f in _classify(ctx, lo, hi):
-            m = f.mention
-            common = {
-                "section": ctx.sections.at(f.span[0]),
-                "span": f.span,
-                "quote": doc.text[f.span[0] : f.span[1]],
-                "rule": f"{f.rule}/{m.rule}",
-                "indicator": f.indicator,
-                "value": m.value,
-                "value_max": m.value_max,
-                "unit": m.unit,
-                "comparator": m.comparator,
-            }
-            if f.kind == "target":
-                targets.append(
-                    {**common, "year": f.year, "recurring": "annual" if f.recurring else None, "baseline": f.baseline}
-                )
-            else:
-                statistics.append({**common, "as_of": f.as_of})
-            if m.unit == "%" and max(m.value, m.value_max or 0) > 100:
-                warnings.append(DocWarning(code="percent_over_100", message=f"{m.value}% is over 100", span=f.span))
+    found = [f for lo, hi in _paragraphs(doc.text) for f in _classify(ctx, lo, hi)]
+    # a standards cell is read on its own, so no clause or year of its neighbours' cells reaches into it
+    cell_ctx = replace(ctx, skip=Covering(r.span for r in (*doc.targets, *doc.statistics)))
+    std_rule = f"/{cues.standards_table.id}"
+    for cell in _standard_cells(doc, cues, rules.get(TableRules)):
+        for f in _classify(cell_ctx, cell.start, cell.end):
+            if f.kind != "target":
+                continue  # a standard says what is due; a past level there only explains it
+            if cues._std["weak"].search(f.indicator):
+                f.indicator = cell.indicator  # 2023年达到80%: the row's indicator cell names what reaches 80%
+            f.rule += std_rule
+            found.append(f)
+    for f in found:
+        m = f.mention
+        common = {
+            "section": ctx.sections.at(f.span[0]),
+            "span": f.span,
+            "quote": doc.text[f.span[0] : f.span[1]],
+            "rule": f"{f.rule}/{m.rule}",
+            "indicator": f.indicator,
+            "value": m.value,
+            "value_max": m.value_max,
+            "unit": m.unit,
+            "comparator": m.comparator,
+        }
+        if f.kind == "target":
+            targets.append(
+                {**common, "year": f.year, "recurring": "annual" if f.recurring else None, "baseline": f.baseline}
+            )
+        else:
+            statistics.append({**common, "as_of": f.as_of})
+        if m.unit == "%" and max(m.value, m.value_max or 0) > 100:
+            warnings.append(DocWarning(code="percent_over_100", message=f"{m.value}% is over 100", span=f.span))
     return doc.model_copy(
         update={
             "targets": _numbered(targets, Target, "t", rules),
