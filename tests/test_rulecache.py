@@ -129,13 +129,8 @@ def test_switched_off_by_the_environment(tmp_path: Path, monkeypatch) -> None:  
 
 
 def test_kinds_outside_policyx_are_not_cached(tmp_path: Path) -> None:
-    class Outside(RuleFile):
-        FILE = "input.yaml"
-        max_bytes: int
-        min_cjk_chars: int
-        min_sentences: int
-        text_suffixes: list[str]
-        html_suffixes: list[str]
+    class Outside(InputRules):  # the same file and schema, defined outside policyx
+        pass
 
     assert RuleSet(RULES, cache_dir=tmp_path).get(Outside).max_bytes > 0
     assert _entries(tmp_path) == []  # the code digest covers policyx's code only

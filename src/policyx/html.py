@@ -111,13 +111,7 @@ def _table_rows(table: LexborNode, blocks: frozenset[str]) -> list[list[str]]:
         col = 0
         cells = [c for c in tr.iter() if c.tag in ("td", "th")]
         for cell in cells:
-            while col in pending:
-                left, text = pending[col]
-                out.append(text)
-                pending[col] = (left - 1, text)
-                if left - 1 == 0:
-                    del pending[col]
-                col += 1
+            col = _carry_rowspans(pending, col, out)
             text = " ".join(_render(cell, blocks).lines)
             rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
             for _ in range(colspan):
@@ -125,15 +119,22 @@ def _table_rows(table: LexborNode, blocks: frozenset[str]) -> list[list[str]]:
                 if rowspan > 1:
                     pending[col] = (rowspan - 1, text)
                 col += 1
-        while col in pending:  # rowspans hanging past the last cell of this row
-            left, text = pending[col]
-            out.append(text)
-            pending[col] = (left - 1, text)
-            if left - 1 == 0:
-                del pending[col]
-            col += 1
+        _carry_rowspans(pending, col, out)  # rowspans hanging past the last cell of this row
         grid.append([_WS.sub(" ", c).strip() for c in out])
     return grid
+
+
+def _carry_rowspans(pending: dict[int, tuple[int, str]], col: int, out: list[str]) -> int:
+    """Fill the columns from ``col`` on that rowspans above still cover; returns the next free column."""
+    while col in pending:
+        left, text = pending[col]
+        out.append(text)
+        if left > 1:
+            pending[col] = (left - 1, text)
+        else:
+            del pending[col]
+        col += 1
+    return col
 
 
 def _table(table: LexborNode, blocks: frozenset[str], out: _Lines) -> None:

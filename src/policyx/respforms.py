@@ -9,7 +9,7 @@ but units and role words, recognised on its own because annex tables arrive flat
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -20,6 +20,7 @@ from pydantic import PrivateAttr
 from policyx.departments import DepartmentRules, Resolver
 from policyx.models import DocWarning, Section
 from policyx.rules import Pattern, Rule, RuleFile, RuleModel, RuleSet, check_ids_unique
+from policyx.spans import Covering
 from policyx.unitlist import ListSyntax, Unit, parse_units, split_conjunction, split_pieces
 
 
@@ -220,21 +221,8 @@ def _opening(opens: str) -> regex.Pattern[str]:
     return regex.compile(f"[{regex.escape(opens)}]")
 
 
-class _SpanIndex:
-    """Is an offset inside any of these spans? O(log n) a question, so big pages stay linear."""
-
-    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
-        ordered = sorted(spans)
-        self._starts = [a for a, _ in ordered]
-        self._reach = list(accumulate((b for _, b in ordered), max))  # furthest end among spans starting so far
-
-    def covers(self, pos: int) -> bool:
-        i = bisect_right(self._starts, pos) - 1
-        return i >= 0 and self._reach[i] > pos
-
-
-def _taken_index(taken: list[Found]) -> _SpanIndex:
-    return _SpanIndex((f.start, f.end) for f in taken)
+def _taken_index(taken: list[Found]) -> Covering:
+    return Covering((f.start, f.end) for f in taken)
 
 
 def find_fields(text: str, rr: ResponsibilityRules, dr: Resolver, taken: list[Found]) -> list[Found]:
@@ -305,7 +293,7 @@ def find_cells(
     task_rows: Sequence[tuple[int, int]] = (),
 ) -> list[Found]:
     """Lines that are nothing but units and role words; consecutive ones (in one table row) are one cell."""
-    zones = _SpanIndex(_table_zones(text, sections, rr) + list(task_rows))
+    zones = Covering(_table_zones(text, sections, rr) + list(task_rows))
     claimed = _taken_index(taken)
     syn, header = rr._syntax, rr._header  # hoisted: pydantic private attributes are slow to look up
     runs: list[list[_Line]] = []
