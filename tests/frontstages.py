@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import os
 
-from policyx.clean import clean
-from policyx.guard import ensure_policy_text
-from policyx.html import html_to_text
-from policyx.meta import extract_meta
 from policyx.models import Document
+from policyx.pipeline import STAGES
 from policyx.read import read_document
 from policyx.rules import RuleSet
+from policyx.script import as_written
 from policyx.sections import split_sections
 
-FRONT = (html_to_text, clean, ensure_policy_text, extract_meta, split_sections)
+# the pipeline's own stages up to sections, then the written text back (a traditional page reads as written)
+FRONT = (*STAGES[: STAGES.index(split_sections) + 1], as_written)
 
 
 def front(src: str | os.PathLike[str] | bytes, rules: RuleSet, *, name: str | None = None) -> Document:

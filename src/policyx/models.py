@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 SCHEMA_VERSION = "1.0"
 
@@ -136,6 +136,9 @@ class Document(_Model):
     references: list[Reference] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)
     warnings: list[DocWarning] = Field(default_factory=list)
+
+    # the text as written while the stages match its simplified view (policyx.script); never serialised
+    _written: str | None = PrivateAttr(None)
 
 
 class ManifestEntry(_Model):

@@ -20,6 +20,7 @@ from policyx.read import InputError, read_document
 from policyx.references import extract_references
 from policyx.responsibilities import attach_responsible, extract_responsibilities
 from policyx.rules import RuleSet, ruleset_for
+from policyx.script import as_written, simplified_view
 from policyx.sections import split_sections
 from policyx.tables import extract_tables
 from policyx.targets import extract_quantities
@@ -29,6 +30,7 @@ Stage = Callable[[Document, RuleSet], Document]
 STAGES: tuple[Stage, ...] = (
     html_to_text,
     clean,
+    simplified_view,  # from here on every stage matches simplified characters
     ensure_policy_text,
     extract_meta,
     split_sections,
@@ -39,6 +41,7 @@ STAGES: tuple[Stage, ...] = (
     extract_responsibilities,
     attach_responsible,
     merge_echoes,
+    as_written,  # quotes, titles and indicators as the document wrote them
 )
 
 
