@@ -29,6 +29,8 @@ def matcher() -> PhraseMatcher:
 
 # pairs of real indicator phrases from tests/gold (document ids in the comments) that name ONE indicator
 SAME = [
+    ("养老服务床位总量", "養老服務床位總量"),  # 000 / a reprint in traditional script (../shared/dev 40)
+    ("护理型床位占比", "護理型床位占比"),  # 000 / ../shared/dev 40
     ("护理型床位占比", "护理型床位数占养老机构床位总数比例"),  # 000 / 001 table
     ("护理型床位占比", "养老护理型床位占比"),  # 000 / 001
     ("养老护理型床位占比", "养老机构护理型床位占比"),  # 001 / 002

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from policyx.diff.config import DiffRules
 from policyx.indicators import indicator_terms
 from policyx.rules import RuleSet
+from policyx.script import ScriptRules
 
 if TYPE_CHECKING:
     import jieba
@@ -70,7 +71,8 @@ class PhraseMatcher:
     def phrase(self, raw: str) -> Phrase:
         found = self._cache.get(raw)
         if found is None:
-            norm = self.cfg.normalise(raw)
+            # an indicator in traditional script (`養老服務床位`) is compared as its simplified twin
+            norm = self.cfg.normalise(self.rules.get(ScriptRules).simplify(raw))
             fine, coarse = self._jieba()
             stop = set(self.cfg.stop_words)
             words = frozenset(w for w in (c.strip() for c in fine.lcut(norm, HMM=False)) if w and w not in stop)
