@@ -49,6 +49,10 @@ def test_table_is_not_stale() -> None:
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     data = yaml.safe_load((ROOT / "rules" / "script.yaml").read_text(encoding="utf-8"))
+    import opencc
+
+    if data["source"] != f"opencc {opencc.__version__} t2s":
+        pytest.skip(f"rules/script.yaml comes from {data['source']}, this machine has OpenCC {opencc.__version__}")
     trad, simp = ("".join(data[k].split()) for k in ("traditional", "simplified"))
     assert list(zip(trad, simp, strict=True)) == mod.pairs()
 
