@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from policyx.evaluate.text import QUOTE_OVERLAP, UNITS_JACCARD, norm, num_eq, overlap
+from policyx.evaluate.text import QUOTE_OVERLAP, UNITS_JACCARD, norm, num_eq, overlap, unit_norm
 
 Obj = Mapping[str, Any]
 Pair = tuple[int, int]
@@ -40,7 +40,7 @@ def match_targets(gold: Sequence[Obj], pred: Sequence[Obj]) -> list[Pair]:
     candidates: list[tuple[tuple[float, ...], int, int]] = []
     for gi, g in enumerate(gold):
         for pi, p in enumerate(pred):
-            if not num_eq(g.get("value"), p.get("value")) or norm(g.get("unit")) != norm(p.get("unit")):
+            if not num_eq(g.get("value"), p.get("value")) or unit_norm(g.get("unit")) != unit_norm(p.get("unit")):
                 continue
             o = overlap(g.get("quote"), p.get("quote"))
             if o >= QUOTE_OVERLAP:

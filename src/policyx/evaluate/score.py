@@ -157,7 +157,8 @@ def score_document(gold: Obj, doc: Obj) -> DocScore:
     meta, meta_miss = _score_meta(gold.get("meta") or {}, doc.get("meta") or {})
 
     g_sec = gold_section_keys(gold.get("sections") or [])
-    p_sec = predicted_section_keys(doc.get("sections") or [])
+    # a gold file without a `sections` (or `responsibilities`) key leaves that part unscored
+    p_sec = predicted_section_keys(doc.get("sections") or []) if "sections" in gold else []
     found = match_sections(g_sec, p_sec)
     sec_tp = sum(hit is not None for hit in found)
     sec_miss = ["/".join(path) + " " + title for (path, title), hit in zip(g_sec, found, strict=True) if hit is None]
@@ -169,7 +170,7 @@ def score_document(gold: Obj, doc: Obj) -> DocScore:
     matched_g, matched_p = {g for g, _ in pairs}, {p for _, p in pairs}
 
     g_resp: list[Obj] = gold.get("responsibilities") or []
-    p_resp: list[Obj] = doc.get("responsibilities") or []
+    p_resp: list[Obj] = (doc.get("responsibilities") or []) if "responsibilities" in gold else []
     r_pairs = match_responsibilities(g_resp, p_resp)
     units, lead = _score_units(g_resp, p_resp, r_pairs)
     r_matched_g = {g for g, _ in r_pairs}

@@ -22,6 +22,16 @@ UNITS_JACCARD = 0.5
 _SPACE = re.compile(r"\s+")
 
 
+# Units compare in simplified script (the gold format says so): a traditional page writes 張/個/萬人次 for 张/个/万人次.
+# The characters are the gold format's, not the extraction's table, so the two scorers agree figure for figure.
+_UNIT_T2S = str.maketrans("張個戶處項間臺歲場噸畝萬億類級輛", "张个户处项间台岁场吨亩万亿类级辆")
+
+
+def unit_norm(value: object) -> str:
+    """A unit as the scorers compare it: ``norm`` in simplified script."""
+    return norm(value).translate(_UNIT_T2S)
+
+
 def norm(value: object) -> str:
     """NFKC (full-width → half-width) with every white space removed; None → ''."""
     if value is None:
