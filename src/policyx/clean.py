@@ -19,6 +19,7 @@ import regex
 from pydantic import PrivateAttr
 
 from policyx.models import Document
+from policyx.regions import Gazetteer
 from policyx.rules import Pattern, Rule, RuleFile, RuleModel, RuleSet, check_ids_unique
 from policyx.script import ScriptRules
 
@@ -113,6 +114,7 @@ class Chrome(RuleModel):
     trailer: Trailer
     page_date: Pattern
     page_date_field: str
+    dated_label: Pattern
 
 
 class BoilerplateRules(RuleFile):
@@ -154,6 +156,7 @@ class BoilerplateRules(RuleFile):
             "keyword": regex.compile(ch.keyword_title.separators),
             "link": regex.compile(ch.link_list.item),
             "date": regex.compile(ch.page_date),
+            "dated_label": regex.compile(ch.dated_label),
         }
         self._nav = frozenset(ch.nav_words.words)
         self._chrome_labels = frozenset(ch.chrome_labels.names)
@@ -269,7 +272,7 @@ def _squash(line: str) -> str:
     return "".join(line.split())
 
 
-def label_row(line: str, br: BoilerplateRules) -> dict[str, str] | None:
+def label_row(line: str, br: BoilerplateRules, gaz: Gazetteer | None = None) -> dict[str, str] | None:
     """``label: value`` pairs of a metadata row (`文件编号: X`, `时间:… 来源:… 作者:…`), or None when the line is
     not one: it must start with a short label, every value must be short and hold no sentence end, and no label
     may be one the document itself uses (附件, 责任单位)."""
@@ -289,10 +292,11 @@ def label_row(line: str, br: BoilerplateRules) -> dict[str, str] | None:
         pairs.setdefault(label, value)
     if not any(pairs.values()) and not (pairs.keys() & br._chrome_labels):
         return None  # `各幼儿园:` addresses the reader; a label row has a value
-    known = pairs.keys() & (br._chrome_labels | br._by_name.keys())
-    longest = max((len(run) for value in pairs.values() for run in _HAN_RUN.findall(value)), default=0)
-    if len(pairs) == 1 and not known and longest > cfg.max_value_run:
-        return None  # `郑州:24条创新举措积极应对人口老龄化` is a headline naming its place
+    if len(pairs) == 1 and gaz is not None:
+        ((label, value),) = pairs.items()
+        longest = max((len(run) for run in _HAN_RUN.findall(value)), default=0)
+        if longest > cfg.max_value_run and gaz.first_in(label) is not None:
+            return None  # `郑州:24条创新举措积极应对人口老龄化` is a headline naming its place
     return pairs
 
 
@@ -335,8 +339,8 @@ def _structural(line: str, br: BoilerplateRules) -> str | None:
 class _Page:
     """The lines of a page (as written and simplified) and what the chrome classifier decided about them."""
 
-    def __init__(self, written: list[str], simple: list[str], br: BoilerplateRules) -> None:
-        self.written, self.simple, self.br = written, simple, br
+    def __init__(self, written: list[str], simple: list[str], br: BoilerplateRules, gaz: Gazetteer) -> None:
+        self.written, self.simple, self.br, self.gaz = written, simple, br, gaz
         self.dropped: dict[int, str] = {}
         self.fields: dict[str, str] = {}
 
@@ -352,7 +356,7 @@ class _Page:
             rule = is_boilerplate(line, br)
             if rule:
                 self.drop(i, rule)
-            elif (pairs := label_row(line, br)) and pairs.keys() & br._chrome_labels:
+            elif (pairs := label_row(line, br, self.gaz)) and pairs.keys() & br._chrome_labels:
                 self.drop(i, ch.chrome_labels.id)
                 self._keep_fields(pairs)
         prose = [i for i, line in enumerate(simple) if i not in self.dropped and is_prose(line, br)]
@@ -364,7 +368,7 @@ class _Page:
                 if i in self.dropped:
                     continue
                 line = simple[i]
-                pairs = label_row(line, br)
+                pairs = label_row(line, br, self.gaz)
                 if pairs is not None:
                     self.drop(i, ch.label_row.id)
                     self._keep_fields(pairs)
@@ -423,8 +427,11 @@ class _Page:
     def _page_date(self, head: range) -> None:
         """The date a dropped head line carries (a byline, an e-paper's edition line): the page's date."""
         name = self.br.chrome.page_date_field
-        for i in head:  # a known label block already gave its dates their names
+        skip = self.br._c["dated_label"]
+        for i in head:  # a known label block or a dated label (失效日期) already gave its date a name
             if self.dropped.get(i, "label_block") != "label_block" and name not in self.fields:
+                if (pairs := label_row(self.simple[i], self.br)) and any(skip.search(k) for k in pairs):
+                    continue
                 m = self.br._c["date"].search(self.simple[i])
                 if m:
                     self.fields[name] = m.group()
@@ -446,7 +453,7 @@ def clean(doc: Document, rules: RuleSet) -> Document:
     script = rules.get(ScriptRules)
     written = [strip_artefacts(line, br) for line in normalise(doc.text).split("\n") if line]
     written = [line for line in written if line.strip()]
-    page = _Page(written, [script.simplify(line) for line in written], br)
+    page = _Page(written, [script.simplify(line) for line in written], br, rules.get(Gazetteer))
     page.classify()
     meta = doc.meta.model_copy(update={"fields": {**page.fields, **doc.meta.fields}})
     return doc.model_copy(update={"text": "\n".join(page.kept()), "meta": meta})
