@@ -51,7 +51,7 @@ def test_phrase_rules_have_two_origins() -> None:
         weight = 2 if " and " in case["source"] else 1
         for rule in set((case.get("dropped") or {}).values()):
             origins[rule] = origins.get(rule, 0) + weight
-    phrase_rules = {"nav_words", "chrome_label", "share_notice", "markup_comment"}
+    phrase_rules = {"nav_words", "chrome_label", "share_notice", "markup_comment", "tail_list", "dated_byline"}
     assert {rule: n for rule, n in origins.items() if rule in phrase_rules and n < 2} == {}
 
 

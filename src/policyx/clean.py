@@ -102,6 +102,16 @@ class Trailer(Rule):
     min_len: int
 
 
+class DatedByline(Rule):
+    date: Pattern  # the date and time a byline opens with
+    edition: Pattern  # what may follow the date instead of labels: a newspaper edition (第01版)
+    edition_field: str
+
+
+class TailList(Rule):
+    captions: list[str]
+
+
 class Chrome(RuleModel):
     prose: Prose
     label_row: LabelRow
@@ -112,6 +122,8 @@ class Chrome(RuleModel):
     link_list: LinkList
     caption: Caption
     trailer: Trailer
+    dated_byline: DatedByline
+    tail_list: TailList
     page_date: Pattern
     page_date_field: str
     dated_label: Pattern
@@ -143,7 +155,7 @@ class BoilerplateRules(RuleFile):
     def model_post_init(self, _ctx: object) -> None:
         ch = self.chrome
         structural: list[Rule] = [ch.label_row, ch.chrome_labels, ch.path, ch.keyword_title, ch.nav_words]
-        structural += [ch.link_list, ch.caption, ch.trailer]
+        structural += [ch.link_list, ch.caption, ch.trailer, ch.dated_byline, ch.tail_list]
         check_ids_unique(
             [*self.lines, *self.labels.items, *self.artefacts.inline, *self.artefacts.lines, *structural], self.FILE
         )
@@ -157,6 +169,9 @@ class BoilerplateRules(RuleFile):
             "link": regex.compile(ch.link_list.item),
             "date": regex.compile(ch.page_date),
             "dated_label": regex.compile(ch.dated_label),
+            "byline_date": regex.compile(ch.dated_byline.date),
+            "edition": regex.compile(ch.dated_byline.edition),
+            "tail_caption": regex.compile("^(?:{})\\s*:?$".format("|".join(map(regex.escape, ch.tail_list.captions)))),
         }
         self._nav = frozenset(ch.nav_words.words)
         self._chrome_labels = frozenset(ch.chrome_labels.names)
@@ -368,6 +383,8 @@ class _Page:
                 if i in self.dropped:
                     continue
                 line = simple[i]
+                if self._dated_byline(i):
+                    continue
                 pairs = label_row(line, br, self.gaz)
                 if pairs is not None:
                     self.drop(i, ch.label_row.id)
@@ -378,8 +395,34 @@ class _Page:
                     self.drop(i, rule)
             self._link_lists(zone)
             self._captions(zone)
+        self._tail_list(zones[1])
         self._trailer(zones[0], zones[1])
         self._page_date(zones[0])
+
+    def _dated_byline(self, i: int) -> bool:
+        """`2025年03月07日14:51 来源:人民网`, `2026年09月29日 第01版`: a date opening a byline or an edition line
+        (a date alone is the signature's date line, and stays)."""
+        cfg, line = self.br.chrome.dated_byline, self.simple[i]
+        m = self.br._c["byline_date"].match(line)
+        rest = line[m.end() :].strip() if m else ""
+        if not rest:
+            return False
+        if self.br._c["edition"].match(rest):
+            self.fields.setdefault(cfg.edition_field, rest)
+        elif (pairs := label_row(rest, self.br, self.gaz)) is not None:
+            self._keep_fields(pairs)
+        else:
+            return False
+        self.drop(i, cfg.id)
+        return True
+
+    def _tail_list(self, tail: range) -> None:
+        """After the body, a `相关阅读` caption and everything below it: a list of other pages."""
+        pat = self.br._c["tail_caption"]
+        start = next((i for i in tail if i not in self.dropped and pat.match(self.simple[i])), None)
+        if start is not None:
+            for i in range(start, tail.stop):
+                self.drop(i, self.br.chrome.tail_list.id)
 
     def _keep_fields(self, pairs: dict[str, str]) -> None:
         for label, value in pairs.items():
