@@ -52,6 +52,7 @@ def test_phrase_rules_have_two_origins() -> None:
         for rule in set((case.get("dropped") or {}).values()):
             origins[rule] = origins.get(rule, 0) + weight
     phrase_rules = {"nav_words", "chrome_label", "share_notice", "markup_comment", "tail_list", "dated_byline"}
+    phrase_rules |= {"code_residue"}
     assert {rule: n for rule, n in origins.items() if rule in phrase_rules and n < 2} == {}
 
 

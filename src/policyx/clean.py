@@ -171,7 +171,7 @@ class BoilerplateRules(RuleFile):
             "dated_label": regex.compile(ch.dated_label),
             "byline_date": regex.compile(ch.dated_byline.date),
             "edition": regex.compile(ch.dated_byline.edition),
-            "tail_caption": regex.compile("^(?:{})\\s*:?$".format("|".join(map(regex.escape, ch.tail_list.captions)))),
+            "tail_caption": regex.compile("^[【\\[]?(?:{})[】\\]]?\\s*:?$".format("|".join(map(regex.escape, ch.tail_list.captions)))),
         }
         self._nav = frozenset(ch.nav_words.words)
         self._chrome_labels = frozenset(ch.chrome_labels.names)
