@@ -161,6 +161,7 @@ class BoilerplateRules(RuleFile):
         )
         self._inline = [regex.compile(r.pattern) for r in self.artefacts.inline]
         self._artefact_lines = [(r.id, regex.compile(r.pattern)) for r in self.artefacts.lines]
+        captions = "|".join(map(regex.escape, ch.tail_list.captions))
         self._c = {
             "punct": regex.compile(ch.prose.punct),
             "row": regex.compile(rf"(?:^|(?<=\s))(\p{{Han}}{{2,{ch.label_row.max_label}}})\s*:"),
@@ -171,7 +172,7 @@ class BoilerplateRules(RuleFile):
             "dated_label": regex.compile(ch.dated_label),
             "byline_date": regex.compile(ch.dated_byline.date),
             "edition": regex.compile(ch.dated_byline.edition),
-            "tail_caption": regex.compile("^[【\\[]?(?:{})[】\\]]?\\s*:?$".format("|".join(map(regex.escape, ch.tail_list.captions)))),
+            "tail_caption": regex.compile(rf"^[【\[]?(?:{captions})[】\]]?\s*:?$"),
         }
         self._nav = frozenset(ch.nav_words.words)
         self._chrome_labels = frozenset(ch.chrome_labels.names)
