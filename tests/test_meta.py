@@ -326,6 +326,16 @@ DEV_54 = (
             "长沙市发展和改革委员会\n2022年12月23日",
             {"title": None, "issuer": "长沙市发展和改革委员会", "issued_on": "2022-12-23", "doc_type": "other"},
         ),
+        (  # wire stories open with a dateline (Xinhua, people.cn leads)
+            "广电总局:不得播出偶像养成类节目\n新华社北京9月2日电(记者白瀛、王鹏)国家广播电视总局办公厅2日发出通知,"
+            "要求广播电视行业坚决抵制违法失德人员,坚决反对唯流量论,不得播出偶像养成类节目。",
+            {"doc_type": "news"},
+        ),
+        (
+            "人民网北京12月8日电(记者姜洁)12月8日,中央经济工作会议在北京举行。会议认为,今年是新中国成立70周年,"
+            "是决胜全面建成小康社会第一个百年奋斗目标的关键之年。",
+            {"doc_type": "news", "title": None},
+        ),
         (  # a title line closing with its document number in brackets (SOURCES of dev 45)
             "关于对政协十届三次会议第52号提案的答复(潼民发【2024】275号)\n"
             "您提出的关于进一步推进城乡居民养老服务体系建设的建议,现答复如下:",

@@ -69,6 +69,7 @@ class Prose(RuleModel):
 class LabelRow(Rule):
     max_label: int
     max_value: int
+    org_value: Pattern  # a long value naming a body (发布机关: 广州市人民政府办公厅) is still a row
     max_value_run: int  # a lone unknown label before a longer run of Chinese is a headline (`郑州:24条创新举措…`)
     keep: list[str]  # labels of the document itself (附件, 责任单位 …): never chrome
 
@@ -164,6 +165,7 @@ class BoilerplateRules(RuleFile):
         captions = "|".join(map(regex.escape, ch.tail_list.captions))
         self._c = {
             "punct": regex.compile(ch.prose.punct),
+            "org_value": regex.compile(ch.label_row.org_value),
             "row": regex.compile(rf"(?:^|(?<=\s))(\p{{Han}}{{2,{ch.label_row.max_label}}})\s*:"),
             "path": regex.compile(ch.path.separators),
             "keyword": regex.compile(ch.keyword_title.separators),
@@ -308,11 +310,13 @@ def label_row(line: str, br: BoilerplateRules, gaz: Gazetteer | None = None) -> 
         pairs.setdefault(label, value)
     if not any(pairs.values()) and not (pairs.keys() & br._chrome_labels):
         return None  # `各幼儿园:` addresses the reader; a label row has a value
-    if len(pairs) == 1 and gaz is not None:
+    if len(pairs) == 1 and not (pairs.keys() & (br._chrome_labels | br._by_name.keys())):
         ((label, value),) = pairs.items()
         longest = max((len(run) for run in _HAN_RUN.findall(value)), default=0)
-        if longest > cfg.max_value_run and gaz.first_in(label) is not None:
-            return None  # `郑州:24条创新举措积极应对人口老龄化` is a headline naming its place
+        place = gaz is not None and gaz.first_in(label) is not None
+        if longest > cfg.max_value_run and (place or not br._c["org_value"].search(value)):
+            # `郑州:24条创新举措积极应对人口老龄化`, `广电总局:不得播出偶像养成类节目`: a headline, not a row
+            return None
     return pairs
 
 

@@ -229,7 +229,9 @@ def find_doc_number(lines: list[str], fields: dict[str, str], mr: MetaRules) -> 
 def _history(lines: list[str], mr: MetaRules) -> tuple[str, str] | None:
     """(body, date) of a regulation's history lines (`2018年7月27日 河南省…常务委员会第五次会议通过`), the act
     ranked first in ``history_acts`` winning (a promulgation 公布 over a vote 通过)."""
-    found = [m for line in lines[: mr.head_lines] for m in mr._c["history"].finditer(line)]
+    # a history line opens with its date; a sentence citing a session (`经…会议通过`) is not one
+    heads = [line for line in lines[: mr.head_lines] if (m := mr._c["history"].match(line)) and m.start() == 0]
+    found = [m for line in heads for m in mr._c["history"].finditer(line)]
     for act in mr.issuer.history_acts:
         for m in found:
             if m.group("act") == act:
