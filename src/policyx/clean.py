@@ -339,7 +339,8 @@ def _nav_line(line: str, br: BoilerplateRules) -> bool:
     cfg = br.chrome.nav_words
     if len(line) > cfg.max_len:
         return False
-    tokens = [t for t in regex.split(r"[\s|]+", br._c["date"].sub(" ", line)) if t and t not in "()[]【】"]
+    tokens = [t.rstrip(":") for t in regex.split(r"[\s|]+", br._c["date"].sub(" ", line))]
+    tokens = [t for t in tokens if t and t not in "()[]【】"]
     return bool(tokens) and all(t in br._nav for t in tokens)
 
 
