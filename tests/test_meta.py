@@ -326,6 +326,19 @@ DEV_54 = (
             "长沙市发展和改革委员会\n2022年12月23日",
             {"title": None, "issuer": "长沙市发展和改革委员会", "issued_on": "2022-12-23", "doc_type": "other"},
         ),
+        (  # a title wrapped over two lines (the 53 notice title cut where a narrow page breaks it)
+            "广州市民政局 广州市财政局关于印发我市2025年最低生活保障\n及相关社会救助标准的通知\n穗民规字〔2025〕2号\n"
+            "各区人民政府,市政府各部门、各直属机构:\n经市人民政府同意,现公布我市2025年城乡最低生活保障标准。",
+            {
+                "title": "广州市民政局 广州市财政局关于印发我市2025年最低生活保障及相关社会救助标准的通知",
+                "doc_type": "notice",
+                "doc_number": "穗民规字〔2025〕2号",
+            },
+        ),
+        (  # a masthead naming a body above a title that does not open with 关于 (dev 43's issuer on its own line)
+            "海安市民政局\n2023年民生实事项目实施进度表\n序号 |\n责任单位 |",
+            {"title": "2023年民生实事项目实施进度表", "region": "海安市"},
+        ),
         (  # wire stories open with a dateline (Xinhua, people.cn leads)
             "广电总局:不得播出偶像养成类节目\n新华社北京9月2日电(记者白瀛、王鹏)国家广播电视总局办公厅2日发出通知,"
             "要求广播电视行业坚决抵制违法失德人员,坚决反对唯流量论,不得播出偶像养成类节目。",

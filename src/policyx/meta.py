@@ -45,6 +45,10 @@ class TitleRules(RuleModel):
     masthead: Pattern  # a masthead line above the title (潼关县民政局文件): never the title
     number_in_title: PatternRule  # a title line ending in its document number in brackets
     issuer_above: PatternRule  # the issuer on a line of its own right above a 关于… title
+    body_name_len: int  # a masthead naming a body is at most this long
+    not_body_name: Pattern  # what a masthead never holds (关于, 的, digits)
+    title_end: Pattern  # the kind-word a 关于… title ends with; one cut before it wraps onto the next line
+    wrap_len: int
 
 
 class DocNumberRules(RuleModel):
@@ -110,6 +114,8 @@ class MetaRules(RuleFile):
             "masthead": regex.compile(self.title.masthead),
             "number_in_title": regex.compile(self.title.number_in_title.pattern),
             "issuer_above": regex.compile(self.title.issuer_above.pattern),
+            "not_body_name": regex.compile(self.title.not_body_name),
+            "title_end": regex.compile(self.title.title_end),
             "title_prefix": regex.compile(self.issuer.title_prefix.pattern),
             "history": regex.compile(self.issuer.history.pattern),
         }
@@ -194,7 +200,7 @@ def _find_title(lines: list[str], text: str, fields: dict[str, str], mr: MetaRul
             continue
         if mr._c["history"].search(line):
             continue
-        if _issuer_above(head, i, mr):
+        if _issuer_above(head, i, mr) or _body_name(head, i, mr):
             continue
         if mr._c["not_title"].search(line) or "\t" in line:
             if line.endswith(":"):  # the addressee line precedes the body: look past it
@@ -202,8 +208,26 @@ def _find_title(lines: list[str], text: str, fields: dict[str, str], mr: MetaRul
             return None
         line = mr._c["site_suffix"].sub("", line)
         if mr.title.min_len <= len(line) <= mr.title.max_len:
-            return line
+            return line + _wrapped(line, head[i + 1] if i + 1 < len(head) else "", mr)
     return None
+
+
+def _body_name(head: list[str], i: int, mr: MetaRules) -> bool:
+    """A line naming only a body above a longer line (a page's masthead `XX县民政局`): never the title."""
+    line = head[i]
+    if i + 1 >= len(head) or len(line) > mr.title.body_name_len or len(head[i + 1]) <= len(line):
+        return False
+    return bool(mr._c["signature"].search(line)) and not mr._c["not_body_name"].search(line)
+
+
+def _wrapped(line: str, nxt: str, mr: MetaRules) -> str:
+    """The rest of a title wrapped onto the next line (`关于印发…养老服务` / `体系建设规划的通知`), else ''."""
+    end = mr._c["title_end"]
+    if "关于" not in line or end.search(line) or not end.search(nxt):
+        return ""
+    if mr._c["not_title"].search(nxt) or len(line) + len(nxt) > mr.title.max_len or len(nxt) > mr.title.wrap_len:
+        return ""
+    return nxt
 
 
 def _issuer_above(head: list[str], i: int, mr: MetaRules) -> str | None:
