@@ -196,3 +196,16 @@ def test_a_list_of_links_is_chrome_but_attachments_stay(rules: RuleSet) -> None:
     assert "政策解读" not in text
     assert "一、社会救助标准" in text
     assert "附件1.docx\n附件2.docx" in text
+
+
+def test_real_pages_lose_their_link_lists_but_keep_their_attachments(rules: RuleSet) -> None:
+    dev = ROOT.parent / "shared" / "dev" / "raw"
+    if not dev.is_dir():
+        pytest.skip("../shared/dev is not present on this machine")
+    sites, labels = rules.get(SiteRules), rules.get(BoilerplateRules).label_names
+    page_53 = page_text((dev / "53_guangzhou_dibao_jiuzhubiaozhun_tongzhi.html").read_text("utf-8"), sites, labels)
+    assert "【文字解读】" not in page_53 and "政策解读" not in page_53
+    assert "文　　号： 穗民规字〔2025〕2号" in page_53  # the 基本信息 block is still the page's header
+    assert "(一)全市城乡最低生活保障标准为每人每月1309元。" in page_53.replace("（", "(").replace("）", ")")
+    page_54 = page_text((dev / "54_tianhe_youeryuan_zhaosheng_fangan.html").read_text("utf-8"), sites, labels)
+    assert "附件1.docx" in page_54
