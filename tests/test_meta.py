@@ -339,6 +339,10 @@ DEV_54 = (
             "海安市民政局\n2023年民生实事项目实施进度表\n序号 |\n责任单位 |",
             {"title": "2023年民生实事项目实施进度表", "region": "海安市"},
         ),
+        (  # dev 45 as a traditional-script page writes 答覆 (OpenCC's phrase for 答复): still a reply
+            "關於對政協十屆三次會議第52號提案的答覆\n馬青、周麗等委員:\n您提出的關於進一步推進城鄉居民養老服務體系建設的建議,現答覆如下:",
+            {"doc_type": "reply"},
+        ),
         (  # wire stories open with a dateline (Xinhua, people.cn leads)
             "广电总局:不得播出偶像养成类节目\n新华社北京9月2日电(记者白瀛、王鹏)国家广播电视总局办公厅2日发出通知,"
             "要求广播电视行业坚决抵制违法失德人员,坚决反对唯流量论,不得播出偶像养成类节目。",
