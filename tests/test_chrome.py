@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from policyx.clean import BoilerplateRules, _Page, clean, normalise, strip_artefacts
+from policyx.clean import BoilerplateRules, _Page, clean, label_row, normalise, strip_artefacts
 from policyx.models import Document, Source
 from policyx.regions import Gazetteer
 from policyx.rules import RuleSet
@@ -84,3 +84,26 @@ def test_decisions_are_taken_on_the_simplified_line_and_kept_as_written(rules: R
     doc = clean(_doc(text), rules)
     assert "本報訊 (記者 張 俊) 日前" in doc.text  # written form kept
     assert doc.meta.fields["本文标题"] == "上海市出台养老服务设施布局专项规划"  # value from the simplified line
+
+
+@pytest.mark.parametrize(
+    ("line", "pairs"),
+    [
+        # dev 40 byline (simplified view), seed 003 header, bracketed and bar-separated portal rows
+        (
+            "时间:2022-10-15 17:34 来源: 作者:小杰 人浏览",
+            {"时间": "2022-10-15 17:34", "来源": "", "作者": "小杰 人浏览"},
+        ),
+        (
+            "【来源:潼关县民政局】【发布时间:2024-09-11 11:23】",
+            {"来源": "潼关县民政局", "发布时间": "2024-09-11 11:23"},
+        ),
+        ("发布日期:2024-09-04 | 来源:市政协提案委", {"发布日期": "2024-09-04", "来源": "市政协提案委"}),
+        ("各幼儿园:", None),  # dev 54's addressee: no value
+        ("附件:附件1 2026年公办小学积分入学招生计划表.xls", None),  # canary 100: the document's own attachment
+        ("责任单位:市民政局、市卫健局", None),  # a responsibility tag (SPEC 7)
+        ("郑州:24条创新举措积极应对人口老龄化", None),  # seed 002's headline
+    ],
+)
+def test_label_rows(line: str, pairs: dict[str, str] | None, rules: RuleSet) -> None:
+    assert label_row(line, rules.get(BoilerplateRules), rules.get(Gazetteer)) == pairs

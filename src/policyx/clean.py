@@ -280,6 +280,7 @@ def is_boilerplate(line: str, br: BoilerplateRules) -> str | None:
 
 _HAN = regex.compile(r"\p{Han}")
 _HAN_RUN = regex.compile(r"\p{Han}+")
+_BRACKETS = regex.compile(r"[【】\[\]]")
 
 
 def _han(line: str) -> int:
@@ -295,6 +296,8 @@ def label_row(line: str, br: BoilerplateRules, gaz: Gazetteer | None = None) -> 
     not one: it must start with a short label, every value must be short and hold no sentence end, and no label
     may be one the document itself uses (附件, 责任单位)."""
     cfg = br.chrome.label_row
+    if line.startswith(("【", "[")):  # bracketed rows: `【来源:XX】【作者:XX】`
+        line = _BRACKETS.sub(" ", line).strip()
     found = list(br._c["row"].finditer(line))
     if not found or found[0].start() != 0:
         return None
@@ -303,7 +306,7 @@ def label_row(line: str, br: BoilerplateRules, gaz: Gazetteer | None = None) -> 
         label = m.group(1)
         if label in cfg.keep:
             return None
-        value = line[m.end() : nxt.start() if nxt else len(line)].strip()
+        value = line[m.end() : nxt.start() if nxt else len(line)].strip(" |")
         chrome_label = label in br._chrome_labels
         if not chrome_label and (len(value) > cfg.max_value or _VALUE_STOP.search(value)):
             return None
