@@ -311,6 +311,11 @@ DEV_54 = (
             "海安市民政局2023年民生实事项目实施进度表\n序号 |\n责任单位 |\n实施内容 |",
             {"title": "海安市民政局2023年民生实事项目实施进度表", "issuer": "海安市民政局", "region": "海安市"},
         ),
+        (  # dev 58: a flattened table's first cell is no title; an untitled table is of no named kind
+            "项目 名称 |\n内容 |\n牵头单位 |\n婴幼儿童照护服务项目 |\n"
+            "新增示范型儿童之家12家,新增婴幼儿照护服务社区成长驿站11家,新增婴幼儿照护服务托位180个以上。 |",
+            {"title": None, "doc_type": "other"},
+        ),
         (  # dev 41: a file name's extension is not part of the title
             "2021年重大民生实事项目目标任务责任分解表.docx\n"
             "1、2021年重大民生实事项目目标任务责任分解表序号项目名称主要内容区政府分管领导牵头单位配合单位",
