@@ -110,3 +110,48 @@ def test_unreadable_file(tmp_path: Path, rules: RuleSet) -> None:
             read_document(path, rules)
     finally:
         path.chmod(0o644)
+
+
+# the guard judges Chinese prose and the words of public administration, not the count of 。 (SPEC 11)
+SHORT_ITEMS = [
+    (  # dev 45: a one-paragraph CPPCC reply (one sentence ends in 。)
+        "关于对政协十届三次会议第52号提案的答复\n马青、周丽等委员:\n"
+        "您提出的关于进一步推进城乡居民养老服务体系建设的建议,现答复如下:\n"
+        "我县共建设养老机构3家,日间照料中心9所,互助幸福院10所,养老机构达到县域内全覆盖,2024年积极向上申报了"
+        "城关街道办庆丰社区日间照料中心项目,市局已审批通过,截至目前庆丰社区日间照料中心正在进行招标,下一步实施动工。\n"
+        "潼关县民政局\n2024年6月27日"
+    ),
+    (  # dev 48: a one-paragraph news item
+        "本报济南讯 8月9日,山东省新闻办举行发布会,省民政厅党组成员、副厅长张志毅介绍,“十四五”期间,山东将建立健全"
+        "覆盖城乡、分布均衡、功能完善的县、乡镇(街道)、村(社区)、家庭四级养老服务设施网络。"
+    ),
+    (  # dev 40 in traditional script: judged on its simplified view
+        "本報訊 (記者 張 俊) 日前,由上海市民政局會同上海市規劃和自然資源局聯合編制的《上海市養老服務設施布局專項規劃"
+        "(2022—2035年)》(以下簡稱《規劃》)經上海市政府批復正式出臺。"
+    ),
+]
+
+
+@pytest.mark.parametrize("text", SHORT_ITEMS)
+def test_a_short_real_item_is_a_policy_text(text: str, rules: RuleSet) -> None:
+    doc = extract_document(text.encode(), name="item.txt", rules=rules)
+    assert doc.text
+
+
+@pytest.mark.parametrize(
+    ("page", "reason"),
+    [
+        (NON_POLICY_PAGE, "Chinese characters"),  # a login form: hardly any Chinese
+        (  # a shop page: sentences, but none of the words of public administration
+            (
+                "<html><body><div class='goods'><h1>新款保温杯</h1><p>这款保温杯采用双层真空设计,保温时间长达十二小时,"
+                "杯身轻巧便携,颜色多样可选。</p><p>现在下单立享八折优惠,满两件包邮,欢迎选购!</p>"
+                "<p>加入购物车</p><p>立即购买</p></div></body></html>"
+            ).encode(),
+            "word",
+        ),
+    ],
+)
+def test_a_page_that_is_not_a_policy_text_says_why(page: bytes, reason: str, rules: RuleSet) -> None:
+    with pytest.raises(InputError, match=reason):
+        extract_document(page, name="page.html", rules=rules)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from frontstages import front
+from policyx.clean import BoilerplateRules
 from policyx.html import SiteRules, page_text
 from policyx.models import Document
 from policyx.rules import RuleSet
@@ -171,3 +172,40 @@ def test_real_pages(name: str, shared_html: Path, rules: RuleSet) -> None:
         assert got_number == number and got_title.startswith(title)
     if want["table_row"]:
         assert want["table_row"] in doc.text.split("\n")
+
+
+# dev 53 (gz.gov.cn): a 政策解读 table of links beside the article; dev 54 (thnet.gov.cn): attachment links in it
+INTERPRETATIONS = (
+    "<div class='xgwz_list'><div class='xgwj'>政策解读</div><table><tr><td><a href='https://www.gz.gov.cn/a.html'>"
+    "【文字解读】《广州市民政局 广州市财政局关于印发我市2025年最低生活保障及相关社会救助标准的通知》政策解读"
+    "<span>2025-05-30</span></a></td></tr><tr><td><a href='https://www.gz.gov.cn/b.html'>【音频解读】《广州市民政局 "
+    "广州市财政局关于印发我市2025年最低生活保障及相关社会救助标准的通知》政策解读<span>2025-05-30</span></a></td></tr>"
+    "</table></div>"
+)
+ARTICLE = (
+    "<div class='main'><p>经市人民政府同意,现公布我市2025年城乡最低生活保障、最低生活保障边缘家庭认定、"
+    "特困人员基本生活、孤儿养育、事实无人抚养儿童基本生活补贴、流浪乞讨受助人员基本饮食等标准。</p><p>一、社会救助标准</p>"
+    "<p>(一)全市城乡最低生活保障标准为每人每月1309元。</p><p>附件:</p>"
+    "<ul><li><a href='/att/1.docx'>附件1.docx</a></li><li><a href='/att/2.docx'>附件2.docx</a></li></ul></div>"
+)
+
+
+def test_a_list_of_links_is_chrome_but_attachments_stay(rules: RuleSet) -> None:
+    page = f"<html><body><div class='container'>{INTERPRETATIONS}{ARTICLE}</div></body></html>"
+    text = page_text(page, rules.get(SiteRules), rules.get(BoilerplateRules).label_names)
+    assert "政策解读" not in text
+    assert "一、社会救助标准" in text
+    assert "附件1.docx\n附件2.docx" in text
+
+
+def test_real_pages_lose_their_link_lists_but_keep_their_attachments(rules: RuleSet) -> None:
+    dev = ROOT.parent / "shared" / "dev" / "raw"
+    if not dev.is_dir():
+        pytest.skip("../shared/dev is not present on this machine")
+    sites, labels = rules.get(SiteRules), rules.get(BoilerplateRules).label_names
+    page_53 = page_text((dev / "53_guangzhou_dibao_jiuzhubiaozhun_tongzhi.html").read_text("utf-8"), sites, labels)
+    assert "【文字解读】" not in page_53 and "政策解读" not in page_53
+    assert "文　　号： 穗民规字〔2025〕2号" in page_53  # the 基本信息 block is still the page's header
+    assert "(一)全市城乡最低生活保障标准为每人每月1309元。" in page_53.replace("（", "(").replace("）", ")")
+    page_54 = page_text((dev / "54_tianhe_youeryuan_zhaosheng_fangan.html").read_text("utf-8"), sites, labels)
+    assert "附件1.docx" in page_54

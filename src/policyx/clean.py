@@ -1,8 +1,16 @@
 """Stage 3, clean: fold full-width ASCII, collapse white space, lift metadata label blocks into
-``meta.fields`` and drop web-page boilerplate lines (SPEC 10).
+``meta.fields`` and drop web-page chrome (SPEC 10).
 
+Chrome is recognised two ways, both data in ``rules/boilerplate.yaml``: phrase rules for what only a page
+says (`网站标识码`, `ICP备`), and a structural classifier for what a line *is* (a label/value row, a
+breadcrumb path, a keyword-stuffed portal title, a row of navigation words, a list of dated links, the
+caption of such a block, a headline repeated as a trailer). The structural rules judge only the page's
+head and tail: the lines before the first and after the last line of Chinese prose. Prose is never chrome
+unless a phrase rule names it, so the body is kept whatever the page around it.
+
+Every decision is taken on the simplified view of a line (``ScriptRules.simplify``, same length) while the
+kept lines stay as written; values lifted into ``meta.fields`` are read from the simplified line.
 Every later span indexes into the text this stage returns, so it runs before any extraction.
-Patterns are data in ``rules/boilerplate.yaml``.
 """
 
 from __future__ import annotations
@@ -11,7 +19,9 @@ import regex
 from pydantic import PrivateAttr
 
 from policyx.models import Document
+from policyx.regions import Gazetteer
 from policyx.rules import Pattern, Rule, RuleFile, RuleModel, RuleSet, check_ids_unique
+from policyx.script import ScriptRules
 
 # full-width ASCII → half-width; ideographic space, NBSP and the other typographic spaces → space
 _FULLWIDTH = (
@@ -46,11 +56,87 @@ class LabelRules(RuleModel):
     items: list[Label]
 
 
+class Artefacts(RuleModel):
+    inline: list[LinePattern]  # removed inside a line (pinyin after each character)
+    lines: list[LinePattern]  # lines removed whole (`? ? ?`)
+
+
+class Prose(RuleModel):
+    min_han: int
+    punct: Pattern
+
+
+class LabelRow(Rule):
+    max_label: int
+    max_value: int
+    org_value: Pattern  # a long value naming a body (发布机关: 广州市人民政府办公厅) is still a row
+    max_value_run: int  # a lone unknown label before a longer run of Chinese is a headline (`郑州:24条创新举措…`)
+    keep: list[str]  # labels of the document itself (附件, 责任单位 …): never chrome
+
+
+class ChromeLabels(Rule):
+    names: list[str]
+
+
+class Separated(Rule):
+    separators: Pattern
+    min_parts: int
+    max_part: int
+
+
+class NavWords(Rule):
+    words: list[str]
+    max_len: int
+
+
+class LinkList(Rule):
+    item: Pattern
+    max_len: int
+    min_items: int
+
+
+class Caption(Rule):
+    max_len: int
+
+
+class Trailer(Rule):
+    min_len: int
+
+
+class DatedByline(Rule):
+    date: Pattern  # the date and time a byline opens with
+    edition: Pattern  # what may follow the date instead of labels: a newspaper edition (第01版)
+    edition_field: str
+
+
+class TailList(Rule):
+    captions: list[str]
+
+
+class Chrome(RuleModel):
+    prose: Prose
+    label_row: LabelRow
+    chrome_labels: ChromeLabels
+    path: Separated
+    keyword_title: Separated
+    nav_words: NavWords
+    link_list: LinkList
+    caption: Caption
+    trailer: Trailer
+    dated_byline: DatedByline
+    tail_list: TailList
+    page_date: Pattern
+    page_date_field: str
+    dated_label: Pattern
+
+
 class BoilerplateRules(RuleFile):
     FILE = "boilerplate.yaml"
     max_line_len: int
     lines: list[LinePattern]
     labels: LabelRules
+    artefacts: Artefacts
+    chrome: Chrome
 
     _drop: list[tuple[str, regex.Pattern[str]]] = PrivateAttr()
     _label_at: regex.Pattern[str] = PrivateAttr()
@@ -61,8 +147,37 @@ class BoilerplateRules(RuleFile):
         """Every metadata label name (发文字号, 索引号 …): html uses them to spot a page's label block."""
         return frozenset(self._by_name)
 
+    _inline: list[regex.Pattern[str]] = PrivateAttr()
+    _artefact_lines: list[tuple[str, regex.Pattern[str]]] = PrivateAttr()
+    _c: dict[str, regex.Pattern[str]] = PrivateAttr()
+    _nav: frozenset[str] = PrivateAttr()
+    _chrome_labels: frozenset[str] = PrivateAttr()
+
     def model_post_init(self, _ctx: object) -> None:
-        check_ids_unique([*self.lines, *self.labels.items], self.FILE)
+        ch = self.chrome
+        structural: list[Rule] = [ch.label_row, ch.chrome_labels, ch.path, ch.keyword_title, ch.nav_words]
+        structural += [ch.link_list, ch.caption, ch.trailer, ch.dated_byline, ch.tail_list]
+        check_ids_unique(
+            [*self.lines, *self.labels.items, *self.artefacts.inline, *self.artefacts.lines, *structural], self.FILE
+        )
+        self._inline = [regex.compile(r.pattern) for r in self.artefacts.inline]
+        self._artefact_lines = [(r.id, regex.compile(r.pattern)) for r in self.artefacts.lines]
+        captions = "|".join(map(regex.escape, ch.tail_list.captions))
+        self._c = {
+            "punct": regex.compile(ch.prose.punct),
+            "org_value": regex.compile(ch.label_row.org_value),
+            "row": regex.compile(rf"(?:^|(?<=\s))(\p{{Han}}{{2,{ch.label_row.max_label}}})\s*:"),
+            "path": regex.compile(ch.path.separators),
+            "keyword": regex.compile(ch.keyword_title.separators),
+            "link": regex.compile(ch.link_list.item),
+            "date": regex.compile(ch.page_date),
+            "dated_label": regex.compile(ch.dated_label),
+            "byline_date": regex.compile(ch.dated_byline.date),
+            "edition": regex.compile(ch.dated_byline.edition),
+            "tail_caption": regex.compile(rf"^[【\[]?(?:{captions})[】\]]?\s*:?$"),
+        }
+        self._nav = frozenset(ch.nav_words.words)
+        self._chrome_labels = frozenset(ch.chrome_labels.names)
         # one pattern per rule: measured ~3x faster than a single alternation of them all
         self._drop = [(r.id, regex.compile(r.pattern)) for r in self.lines]
         self._by_name = {name: item for item in self.labels.items for name in item.names}
@@ -107,6 +222,12 @@ def _lone_label(line: str, br: BoilerplateRules) -> Label | None:
 
 def lift_labels(lines: list[str], br: BoilerplateRules) -> tuple[list[str], dict[str, str]]:
     """Remove metadata label lines from the head and tail of the page; return their values."""
+    drop, fields = _label_lines(lines, br)
+    return [line for i, line in enumerate(lines) if i not in drop], fields
+
+
+def _label_lines(lines: list[str], br: BoilerplateRules) -> tuple[set[int], dict[str, str]]:
+    """The indices of the known metadata label lines in the head and tail of the page, and their values."""
     cfg = br.labels
     n = len(lines)
     zone = set(range(min(cfg.head, n))) | set(range(max(0, n - cfg.tail), n))
@@ -141,11 +262,14 @@ def lift_labels(lines: list[str], br: BoilerplateRules) -> tuple[list[str], dict
             if fits and _lone_label(value, br) is None and _label_values(value, br) is None:
                 drop.add(j)
                 keep(line.rstrip(":").replace(" ", ""), value)
-    return [line for i, line in enumerate(lines) if i not in drop], fields
+    return drop, fields
 
 
 def is_boilerplate(line: str, br: BoilerplateRules) -> str | None:
-    """The id of the boilerplate rule a line matches, or None."""
+    """The id of the phrase or artefact rule a line matches, or None."""
+    for rule_id, pat in br._artefact_lines:
+        if pat.search(line):
+            return rule_id
     if len(line) > br.max_line_len:
         return None
     for rule_id, pat in br._drop:
@@ -154,10 +278,234 @@ def is_boilerplate(line: str, br: BoilerplateRules) -> str | None:
     return None
 
 
+_HAN = regex.compile(r"\p{Han}")
+_HAN_RUN = regex.compile(r"\p{Han}+")
+_BRACKETS = regex.compile(r"[【】\[\]]")
+
+
+def _han(line: str) -> int:
+    return len(_HAN.findall(line))
+
+
+def _squash(line: str) -> str:
+    return "".join(line.split())
+
+
+def label_row(line: str, br: BoilerplateRules, gaz: Gazetteer | None = None) -> dict[str, str] | None:
+    """``label: value`` pairs of a metadata row (`文件编号: X`, `时间:… 来源:… 作者:…`), or None when the line is
+    not one: it must start with a short label, every value must be short and hold no sentence end, and no label
+    may be one the document itself uses (附件, 责任单位)."""
+    cfg = br.chrome.label_row
+    if line.startswith(("【", "[")):  # bracketed rows: `【来源:XX】【作者:XX】`
+        line = _BRACKETS.sub(" ", line).strip()
+    found = list(br._c["row"].finditer(line))
+    if not found or found[0].start() != 0:
+        return None
+    pairs: dict[str, str] = {}
+    for m, nxt in zip(found, [*found[1:], None], strict=True):
+        label = m.group(1)
+        if label in cfg.keep:
+            return None
+        value = line[m.end() : nxt.start() if nxt else len(line)].strip(" |")
+        chrome_label = label in br._chrome_labels
+        if not chrome_label and (len(value) > cfg.max_value or _VALUE_STOP.search(value)):
+            return None
+        pairs.setdefault(label, value)
+    if not any(pairs.values()) and not (pairs.keys() & br._chrome_labels):
+        return None  # `各幼儿园:` addresses the reader; a label row has a value
+    if len(pairs) == 1 and not (pairs.keys() & (br._chrome_labels | br._by_name.keys())):
+        ((label, value),) = pairs.items()
+        longest = max((len(run) for run in _HAN_RUN.findall(value)), default=0)
+        place = gaz is not None and gaz.first_in(label) is not None
+        if longest > cfg.max_value_run and (place or not br._c["org_value"].search(value)):
+            # `郑州:24条创新举措积极应对人口老龄化`, `广电总局:不得播出偶像养成类节目`: a headline, not a row
+            return None
+    return pairs
+
+
+def is_prose(line: str, br: BoilerplateRules) -> bool:
+    """A line of Chinese prose: enough Chinese characters and sentence punctuation."""
+    return _han(line) >= br.chrome.prose.min_han and bool(br._c["punct"].search(line))
+
+
+def _parts(line: str, sep: regex.Pattern[str]) -> list[str]:
+    return [p.strip() for p in sep.split(line) if p.strip()]
+
+
+def _separated(line: str, sep: regex.Pattern[str], cfg: Separated) -> bool:
+    """A line of several short Chinese parts joined by separators (`首页 > 政务公开 > 通知`)."""
+    parts = _parts(line, sep)
+    return len(parts) >= cfg.min_parts and all(_han(p) >= 1 and len(p) <= cfg.max_part for p in parts)
+
+
+def _nav_line(line: str, br: BoilerplateRules) -> bool:
+    cfg = br.chrome.nav_words
+    if len(line) > cfg.max_len:
+        return False
+    tokens = [t.rstrip(":") for t in regex.split(r"[\s|]+", br._c["date"].sub(" ", line))]
+    tokens = [t for t in tokens if t and t not in "()[]【】"]
+    return bool(tokens) and all(t in br._nav for t in tokens)
+
+
+def _structural(line: str, br: BoilerplateRules) -> str | None:
+    """The id of the structural chrome rule a line of the page's head or tail matches, or None."""
+    ch = br.chrome
+    if _nav_line(line, br):
+        return ch.nav_words.id
+    if br._c["punct"].search(line) is None or _han(line) < ch.prose.min_han:
+        if _separated(line, br._c["path"], ch.path):
+            return ch.path.id
+        if _separated(line, br._c["keyword"], ch.keyword_title):
+            return ch.keyword_title.id
+    return None
+
+
+class _Page:
+    """The lines of a page (as written and simplified) and what the chrome classifier decided about them."""
+
+    def __init__(self, written: list[str], simple: list[str], br: BoilerplateRules, gaz: Gazetteer) -> None:
+        self.written, self.simple, self.br, self.gaz = written, simple, br, gaz
+        self.dropped: dict[int, str] = {}
+        self.fields: dict[str, str] = {}
+
+    def drop(self, i: int, rule: str) -> None:
+        self.dropped.setdefault(i, rule)
+
+    def classify(self) -> None:
+        br, ch, simple = self.br, self.br.chrome, self.simple
+        label_drop, self.fields = _label_lines(simple, br)
+        for i in label_drop:
+            self.drop(i, "label_block")
+        for i, line in enumerate(simple):
+            rule = is_boilerplate(line, br)
+            if rule:
+                self.drop(i, rule)
+            elif (pairs := label_row(line, br, self.gaz)) and pairs.keys() & br._chrome_labels:
+                self.drop(i, ch.chrome_labels.id)
+                self._keep_fields(pairs)
+        prose = [i for i, line in enumerate(simple) if i not in self.dropped and is_prose(line, br)]
+        if not prose:
+            return  # no prose, no body to frame: nothing is judged by position (the guard judges the page)
+        zones = [range(prose[0]), range(prose[-1] + 1, len(simple))]
+        for zone in zones:
+            for i in zone:
+                if i in self.dropped:
+                    continue
+                line = simple[i]
+                if self._dated_byline(i):
+                    continue
+                pairs = label_row(line, br, self.gaz)
+                if pairs is not None:
+                    self.drop(i, ch.label_row.id)
+                    self._keep_fields(pairs)
+                    continue
+                rule = _structural(line, br)
+                if rule:
+                    self.drop(i, rule)
+            self._link_lists(zone)
+            self._captions(zone)
+        self._tail_list(zones[1])
+        self._trailer(zones[0], zones[1])
+        self._page_date(zones[0])
+
+    def _dated_byline(self, i: int) -> bool:
+        """`2025年03月07日14:51 来源:人民网`, `2026年09月29日 第01版`: a date opening a byline or an edition line
+        (a date alone is the signature's date line, and stays)."""
+        cfg, line = self.br.chrome.dated_byline, self.simple[i]
+        m = self.br._c["byline_date"].match(line)
+        rest = line[m.end() :].strip() if m else ""
+        if not rest:
+            return False
+        if self.br._c["edition"].match(rest):
+            self.fields.setdefault(cfg.edition_field, rest)
+        elif (pairs := label_row(rest, self.br, self.gaz)) is not None:
+            self._keep_fields(pairs)
+        else:
+            return False
+        self.drop(i, cfg.id)
+        return True
+
+    def _tail_list(self, tail: range) -> None:
+        """After the body, a `相关阅读` caption and everything below it: a list of other pages."""
+        pat = self.br._c["tail_caption"]
+        start = next((i for i in tail if i not in self.dropped and pat.match(self.simple[i])), None)
+        if start is not None:
+            for i in range(start, tail.stop):
+                self.drop(i, self.br.chrome.tail_list.id)
+
+    def _keep_fields(self, pairs: dict[str, str]) -> None:
+        for label, value in pairs.items():
+            if value and not self.fields.get(label):
+                self.fields[label] = value
+
+    def _link_lists(self, zone: range) -> None:
+        """Runs of lines that each end in a date (`【文字解读】《…》政策解读 2025-05-30`): related-article lists."""
+        cfg, pat = self.br.chrome.link_list, self.br._c["link"]
+        run: list[int] = []
+        for i in [*zone, None]:
+            line = self.simple[i] if i is not None else ""
+            if i is not None and i not in self.dropped and len(line) <= cfg.max_len and pat.search(line):
+                run.append(i)
+                continue
+            if i is not None and i in self.dropped and run:
+                continue  # a line already dropped does not break the run
+            if len(run) >= cfg.min_items:
+                for j in run:
+                    self.drop(j, cfg.id)
+            run = []
+
+    def _captions(self, zone: range) -> None:
+        """A short word heading a block of chrome (`基本信息`, `政策解读`) goes with it."""
+        cfg = self.br.chrome.caption
+        for i in zone:
+            line = self.simple[i]
+            if i in self.dropped or len(line) > cfg.max_len or _han(line) != len(line):
+                continue
+            nxt = next((j for j in range(i + 1, len(self.simple)) if self.simple[j]), None)
+            if nxt is not None and self.dropped.get(nxt) in (self.br.chrome.label_row.id, self.br.chrome.link_list.id):
+                self.drop(i, cfg.id)
+
+    def _trailer(self, head: range, tail: range) -> None:
+        """The headline repeated after the body (`上海市出台…规划` again under the article)."""
+        cfg, date = self.br.chrome.trailer, self.br._c["date"]
+        heads = {_squash(self.simple[i]) for i in head if i not in self.dropped}
+        for i in tail:
+            if i in self.dropped or len(self.simple[i]) < cfg.min_len or _squash(self.simple[i]) not in heads:
+                continue
+            nxt = next((j for j in range(i + 1, len(self.simple)) if j not in self.dropped), None)
+            if nxt is None or not date.match(self.simple[nxt]):  # a name above a date is a signature
+                self.drop(i, cfg.id)
+
+    def _page_date(self, head: range) -> None:
+        """The date a dropped head line carries (a byline, an e-paper's edition line): the page's date."""
+        name = self.br.chrome.page_date_field
+        skip = self.br._c["dated_label"]
+        for i in head:  # a known label block or a dated label (失效日期) already gave its date a name
+            if self.dropped.get(i, "label_block") != "label_block" and name not in self.fields:
+                if (pairs := label_row(self.simple[i], self.br)) and any(skip.search(k) for k in pairs):
+                    continue
+                m = self.br._c["date"].search(self.simple[i])
+                if m:
+                    self.fields[name] = m.group()
+
+    def kept(self) -> list[str]:
+        return [line for i, line in enumerate(self.written) if i not in self.dropped]
+
+
+def strip_artefacts(line: str, br: BoilerplateRules) -> str:
+    """Conversion artefacts inside a line: pinyin after each character (`發(fā)布` → `發布`)."""
+    for pat in br._inline:
+        if "(" in line:
+            line = pat.sub("", line)
+    return line
+
+
 def clean(doc: Document, rules: RuleSet) -> Document:
     br = rules.get(BoilerplateRules)
-    lines = [line for line in normalise(doc.text).split("\n") if line]
-    lines, fields = lift_labels(lines, br)
-    lines = [line for line in lines if is_boilerplate(line, br) is None]
-    meta = doc.meta.model_copy(update={"fields": {**fields, **doc.meta.fields}})
-    return doc.model_copy(update={"text": "\n".join(lines), "meta": meta})
+    script = rules.get(ScriptRules)
+    written = [strip_artefacts(line, br) for line in normalise(doc.text).split("\n") if line]
+    written = [line for line in written if line.strip()]
+    page = _Page(written, [script.simplify(line) for line in written], br, rules.get(Gazetteer))
+    page.classify()
+    meta = doc.meta.model_copy(update={"fields": {**page.fields, **doc.meta.fields}})
+    return doc.model_copy(update={"text": "\n".join(page.kept()), "meta": meta})

@@ -1,14 +1,61 @@
-"""Stage: refuse what is not a policy text once the page is cleaned (SPEC 11)."""
+"""Stage: refuse what is not a policy text once the page is cleaned (SPEC 11).
+
+A policy text has Chinese prose (lines with sentence punctuation, not a column of menu words) and speaks
+the language of public administration. A one-paragraph news item or reply passes; a menu, a login form or a
+shop page does not. Judged on the simplified view, so a traditional-script page is judged like any other.
+The thresholds and the vocabulary are data in ``rules/guard.yaml``.
+"""
 
 from __future__ import annotations
 
+import regex
+from pydantic import PrivateAttr
+
 from policyx.models import Document
 from policyx.read import InputError, InputRules
-from policyx.rules import RuleSet
+from policyx.rules import Pattern, RuleFile, RuleModel, RuleSet
+from policyx.script import ScriptRules
+
+_HAN = regex.compile(r"\p{Han}")
+
+
+class ProseLine(RuleModel):
+    min_han: int
+    punct: Pattern
+
+
+class GuardRules(RuleFile):
+    FILE = "guard.yaml"
+    prose_line: ProseLine
+    min_prose_chars: int
+    min_terms: int
+    terms: list[str]
+
+    _punct: regex.Pattern[str] = PrivateAttr()
+    _terms: regex.Pattern[str] = PrivateAttr()
+
+    def model_post_init(self, _ctx: object) -> None:
+        self._punct = regex.compile(self.prose_line.punct)
+        self._terms = regex.compile("|".join(sorted(map(regex.escape, self.terms), key=len, reverse=True)))
+
+
+def prose_chars(text: str, gr: GuardRules) -> int:
+    """Chinese characters in the text's prose lines."""
+    total = 0
+    for line in text.split("\n"):
+        han = len(_HAN.findall(line))
+        if han >= gr.prose_line.min_han and gr._punct.search(line):
+            total += han
+    return total
+
+
+def policy_terms(text: str, gr: GuardRules) -> set[str]:
+    return set(gr._terms.findall(text))
 
 
 def ensure_policy_text(doc: Document, rules: RuleSet) -> Document:
     cfg = rules.get(InputRules)
+    gr = rules.get(GuardRules)
     found = 0
     for ch in doc.text:
         if "\u4e00" <= ch <= "\u9fff":
@@ -17,8 +64,17 @@ def ensure_policy_text(doc: Document, rules: RuleSet) -> Document:
                 break
     else:
         raise InputError(f"not a policy text: {found} Chinese characters after cleaning (need {cfg.min_cjk_chars})")
-    # a portal menu or list page has plenty of Chinese but no sentences
-    sentences = doc.text.count("。")
-    if sentences < cfg.min_sentences:
-        raise InputError(f"not a policy text: {sentences} sentence(s) ending in 。 (need {cfg.min_sentences})")
+    text = rules.get(ScriptRules).simplify(doc.text)
+    prose = prose_chars(text, gr)
+    if prose < gr.min_prose_chars:
+        raise InputError(
+            f"not a policy text: {prose} Chinese characters in sentences (need {gr.min_prose_chars}):"
+            " a menu, list or login page"
+        )
+    terms = policy_terms(text, gr)
+    if len(terms) < gr.min_terms:
+        raise InputError(
+            f"not a policy text: {len(terms)} word(s) of public administration (need {gr.min_terms},"
+            f" e.g. 政府, 服务, 通知): {''.join(sorted(terms)) or 'none'}"
+        )
     return doc

@@ -44,6 +44,13 @@ class Fallback(Rule):
     share: float
 
 
+class LinkLists(Rule):
+    selector: str
+    min_links: int
+    min_share: float
+    keep_href: str  # links that are the document's own (attachments, in-page anchors): not counted as links
+
+
 class SiteRules(RuleFile):
     FILE = "sites.yaml"
     drop: list[Selector]
@@ -52,13 +59,17 @@ class SiteRules(RuleFile):
     min_cjk: int
     fallback: Fallback
     label_blocks: LabelBlocks
+    link_lists: LinkLists
     blocks: list[str]
 
     _blocks: frozenset[str] = PrivateAttr()
+    _keep_href: regex.Pattern[str] = PrivateAttr()
 
     def model_post_init(self, _ctx: object) -> None:
-        check_ids_unique([*self.drop, *self.header, *self.bodies, self.fallback, self.label_blocks], self.FILE)
+        blocks = [self.fallback, self.label_blocks, self.link_lists]
+        check_ids_unique([*self.drop, *self.header, *self.bodies, *blocks], self.FILE)
         self._blocks = frozenset(self.blocks)
+        self._keep_href = regex.compile(self.link_lists.keep_href)
 
 
 def cjk_count(text: str) -> int:
@@ -222,6 +233,45 @@ def _cjk_below(root: LexborNode) -> dict[int, int]:
     return totals
 
 
+def drop_link_lists(root: LexborNode, sites: SiteRules) -> int:
+    """Remove the blocks whose text is mostly link text (related articles, 政策解读 lists, menus), as jusText
+    judges link density; links to attachments and in-page anchors are the document's own and do not count.
+    Returns how many blocks went. One pass counts every node's characters, link characters and links."""
+    cfg = sites.link_lists
+    linked: set[int] = set()
+    links: dict[int, int] = {}
+    for a in root.css("a"):
+        if sites._keep_href.search((a.attributes.get("href") or "").strip()):
+            continue
+        links[a.mem_id] = 1
+        linked.update(n.mem_id for n in a.traverse(include_text=True) if n.tag == "-text")
+    chars: dict[int, int] = {}
+    link_chars: dict[int, int] = {}
+    for node in reversed(list(root.traverse(include_text=True))):
+        key = node.mem_id
+        if node.tag == "-text":
+            n = len("".join((node.text_content or "").split()))
+            chars[key] = n
+            link_chars[key] = n if key in linked else 0
+        parent = node.parent
+        if parent is not None and key != root.mem_id:
+            pk = parent.mem_id
+            chars[pk] = chars.get(pk, 0) + chars.get(key, 0)
+            link_chars[pk] = link_chars.get(pk, 0) + link_chars.get(key, 0)
+            links[pk] = links.get(pk, 0) + links.get(key, 0)
+    gone: set[int] = set()
+    dropped = 0
+    for node in root.css(cfg.selector):  # ancestors first: a dropped list takes its inner lists with it
+        key = node.mem_id
+        if key in gone or links.get(key, 0) < cfg.min_links or not chars.get(key):
+            continue
+        if link_chars.get(key, 0) >= cfg.min_share * chars[key]:
+            gone |= _subtree(node)
+            node.decompose()
+            dropped += 1
+    return dropped
+
+
 def find_body(root: LexborNode, sites: SiteRules) -> tuple[LexborNode, str]:
     """The article container and the id of the rule that found it."""
     for rule in sites.bodies:
@@ -259,6 +309,10 @@ def _header_lines(root: LexborNode, body: LexborNode, sites: SiteRules, labels: 
         return key not in in_body and key not in above_body and key not in in_taken
 
     def keep(rendered: list[str]) -> None:
+        # a label closing its block with no value (`文件状态：`, filled in by a script) would take the body's
+        # first line for its value
+        if rendered and _EMPTY_LABEL.match(rendered[-1]):
+            rendered = rendered[:-1]
         # templates often repeat the header for mobile and desktop: keep each line once
         for line in rendered:
             if line not in seen:
@@ -302,9 +356,20 @@ class _Rendering:
         self.labels = list(accumulate((_label_count([line], labels) for line in self.lines), initial=0))
 
 
+_EMPTY_LABEL = regex.compile(r"^[•·●▪■◆◇○\s]*\p{Han}(?:[\s\u3000]*\p{Han}){1,7}[\s\u3000]*[:：]\s*$")
+_LABEL_LEAD = regex.compile(r"^[•·●▪■◆◇○\s]*(\p{Han}(?:[\s\u3000]*\p{Han}){1,7})[\s\u3000]*[:：]")
+
+
 def _label_count(lines: list[str], labels: frozenset[str]) -> int:
-    cells = (cell for line in lines for cell in line.split("\t"))
-    return sum(1 for cell in cells if _LABEL_TAIL.sub("", cell).replace(" ", "").replace("\u3000", "") in labels)
+    """Cells that are a metadata label (`索引号`, `发文字号:`) or open with one (`文　　号：穗民规字〔2025〕2号`)."""
+
+    def is_label(cell: str) -> bool:
+        if _LABEL_TAIL.sub("", cell).replace(" ", "").replace("\u3000", "") in labels:
+            return True
+        m = _LABEL_LEAD.match(cell)
+        return m is not None and "".join(m.group(1).split()) in labels
+
+    return sum(1 for line in lines for cell in line.split("\t") if is_label(cell))
 
 
 def page_text(html: str, sites: SiteRules, labels: frozenset[str] = frozenset()) -> str:
@@ -318,6 +383,7 @@ def page_text(html: str, sites: SiteRules, labels: frozenset[str] = frozenset())
     for rule in sites.drop:
         for node in root.css(rule.selector):
             node.decompose()
+    drop_link_lists(root, sites)
     body, _ = find_body(root, sites)
     header = _header_lines(tree.root or root, body, sites, labels)
     return "\n".join([*header, *_render(body, sites._blocks).lines])

@@ -16,6 +16,7 @@ from pydantic import PrivateAttr
 from policyx.models import DocType, Document, Meta
 from policyx.regions import Gazetteer
 from policyx.rules import Pattern, Rule, RuleFile, RuleModel, RuleSet, check_ids_unique
+from policyx.script import ScriptRules
 from policyx.sections import numeral_value
 
 
@@ -40,6 +41,14 @@ class TitleRules(RuleModel):
     site_suffix: Pattern
     not_title: Pattern
     field: Rule
+    dress: Pattern  # what a title line wears but is not part of the title: Markdown `#`, a file extension
+    masthead: Pattern  # a masthead line above the title (潼关县民政局文件): never the title
+    number_in_title: PatternRule  # a title line ending in its document number in brackets
+    issuer_above: PatternRule  # the issuer on a line of its own right above a 关于… title
+    body_name_len: int  # a masthead naming a body is at most this long
+    not_body_name: Pattern  # what a masthead never holds (关于, 的, digits)
+    title_end: Pattern  # the kind-word a 关于… title ends with; one cut before it wraps onto the next line
+    wrap_len: int
 
 
 class DocNumberRules(RuleModel):
@@ -55,10 +64,13 @@ class DateRules(RuleModel):
 class IssuerRules(RuleModel):
     signature: PatternRule
     max_len: int
+    title_prefix: PatternRule
+    history: PatternRule  # a regulation's history line: date, body, 通过/公布
+    history_acts: list[str]  # the act whose line gives issuer and date, best first
 
 
 class TypeRule(PatternRule):
-    reads: Literal["title", "lead"]
+    reads: Literal["title", "lead", "fields", "issuer"]
     type: DocType
 
 
@@ -88,6 +100,7 @@ class MetaRules(RuleFile):
     def model_post_init(self, _ctx: object) -> None:
         rules: list[Rule] = [self.title.transmittal, self.title.line, self.title.field, self.doc_number.field]
         rules += [self.doc_number.line, self.dates.line, self.issuer.signature, *self.doc_types]
+        rules += [self.title.number_in_title, self.title.issuer_above, self.issuer.title_prefix, self.issuer.history]
         check_ids_unique([*rules, *self.region.hallmarks], self.FILE)
         self._c = {
             "transmittal": regex.compile(self.title.transmittal.pattern),
@@ -97,6 +110,14 @@ class MetaRules(RuleFile):
             "date_line": regex.compile(self.dates.line.pattern),
             "date_value": regex.compile(self.dates.value),
             "signature": regex.compile(self.issuer.signature.pattern),
+            "dress": regex.compile(self.title.dress),
+            "masthead": regex.compile(self.title.masthead),
+            "number_in_title": regex.compile(self.title.number_in_title.pattern),
+            "issuer_above": regex.compile(self.title.issuer_above.pattern),
+            "not_body_name": regex.compile(self.title.not_body_name),
+            "title_end": regex.compile(self.title.title_end),
+            "title_prefix": regex.compile(self.issuer.title_prefix.pattern),
+            "history": regex.compile(self.issuer.history.pattern),
         }
         self._types = [(t, regex.compile(t.pattern)) for t in self.doc_types]
         self._hallmarks = [(h, regex.compile(h.pattern)) for h in self.region.hallmarks]
@@ -139,7 +160,31 @@ def _squash(s: str) -> str:
     return "".join(s.split())
 
 
+def undress(title: str | None, mr: MetaRules) -> str | None:
+    """A title without what its line wears: `# 河南省…条例` → `河南省…条例`, `…分解表.docx` → `…分解表`,
+    `…的答复(潼民发【2024】275号)` → `…的答复`."""
+    if title is None:
+        return None
+    title = mr._c["dress"].sub("", title).strip()
+    m = mr._c["number_in_title"].search(title)
+    if m and m.start() > 0:
+        title = title[: m.start()].strip()
+    return title or None
+
+
+def _number_in_title(lines: list[str], mr: MetaRules) -> str | None:
+    for line in lines[: mr.head_lines]:
+        m = mr._c["number_in_title"].search(line)
+        if m and m.start() > 0:
+            return _squash(m.group("number"))
+    return None
+
+
 def find_title(lines: list[str], text: str, fields: dict[str, str], mr: MetaRules) -> str | None:
+    return undress(_find_title(lines, text, fields, mr), mr)
+
+
+def _find_title(lines: list[str], text: str, fields: dict[str, str], mr: MetaRules) -> str | None:
     head = lines[: mr.head_lines]
     squashed = {_squash(line) for line in lines}
     for line in head:
@@ -150,8 +195,12 @@ def find_title(lines: list[str], text: str, fields: dict[str, str], mr: MetaRule
     field = _field(fields, mr.fields.title)
     if field:
         return field
-    for line in head:
-        if mr._c["date_line"].match(line) or mr._c["doc_number"].match(line):
+    for i, line in enumerate(head):
+        if mr._c["date_line"].match(line) or mr._c["doc_number"].match(line) or mr._c["masthead"].search(line):
+            continue
+        if mr._c["history"].search(line):
+            continue
+        if _issuer_above(head, i, mr) or _body_name(head, i, mr):
             continue
         if mr._c["not_title"].search(line) or "\t" in line:
             if line.endswith(":"):  # the addressee line precedes the body: look past it
@@ -159,7 +208,35 @@ def find_title(lines: list[str], text: str, fields: dict[str, str], mr: MetaRule
             return None
         line = mr._c["site_suffix"].sub("", line)
         if mr.title.min_len <= len(line) <= mr.title.max_len:
-            return line
+            return line + _wrapped(line, head[i + 1] if i + 1 < len(head) else "", mr)
+    return None
+
+
+def _body_name(head: list[str], i: int, mr: MetaRules) -> bool:
+    """A line naming only a body above a longer line (a page's masthead `XX县民政局`): never the title."""
+    line = head[i]
+    if i + 1 >= len(head) or len(line) > mr.title.body_name_len or len(head[i + 1]) <= len(line):
+        return False
+    return bool(mr._c["signature"].search(line)) and not mr._c["not_body_name"].search(line)
+
+
+def _wrapped(line: str, nxt: str, mr: MetaRules) -> str:
+    """The rest of a title wrapped onto the next line (`关于印发…养老服务` / `体系建设规划的通知`), else ''."""
+    end = mr._c["title_end"]
+    if "关于" not in line or end.search(line) or not end.search(nxt):
+        return ""
+    if mr._c["not_title"].search(nxt) or len(line) + len(nxt) > mr.title.max_len or len(nxt) > mr.title.wrap_len:
+        return ""
+    return nxt
+
+
+def _issuer_above(head: list[str], i: int, mr: MetaRules) -> str | None:
+    """The issuer when line ``i`` names only it and a 关于… title follows (`潼关县民政局` / `关于对…的答复`)."""
+    if i + 1 >= len(head) or not mr._c["issuer_above"].match(head[i + 1]):
+        return None
+    line = head[i]
+    if len(line) <= mr.issuer.max_len and mr._c["signature"].search(line) and "关于" not in line:
+        return line
     return None
 
 
@@ -170,6 +247,19 @@ def find_doc_number(lines: list[str], fields: dict[str, str], mr: MetaRules) -> 
     for line in lines[: mr.head_lines]:
         if mr._c["doc_number"].match(line):
             return _squash(line)
+    return _number_in_title(lines, mr)
+
+
+def _history(lines: list[str], mr: MetaRules) -> tuple[str, str] | None:
+    """(body, date) of a regulation's history lines (`2018年7月27日 河南省…常务委员会第五次会议通过`), the act
+    ranked first in ``history_acts`` winning (a promulgation 公布 over a vote 通过)."""
+    # a history line opens with its date; a sentence citing a session (`经…会议通过`) is not one
+    heads = [line for line in lines[: mr.head_lines] if (m := mr._c["history"].match(line)) and m.start() == 0]
+    found = [m for line in heads for m in mr._c["history"].finditer(line)]
+    for act in mr.issuer.history_acts:
+        for m in found:
+            if m.group("act") == act:
+                return m.group("body"), m.group("date")
     return None
 
 
@@ -187,7 +277,7 @@ def _signers(line: str, mr: MetaRules) -> list[str]:
     return names if ok else []
 
 
-def find_issuer(lines: list[str], fields: dict[str, str], mr: MetaRules) -> str | None:
+def find_issuer(lines: list[str], fields: dict[str, str], mr: MetaRules, title: str | None = None) -> str | None:
     field = _field(fields, mr.fields.issuer)
     if field:
         return field
@@ -197,6 +287,18 @@ def find_issuer(lines: list[str], fields: dict[str, str], mr: MetaRules) -> str 
         while j > 0 and _signers(lines[j - 1], mr):  # co-signers over several lines: the first one leads
             j -= 1
         return _signers(lines[j], mr)[0]
+    head = lines[: mr.head_lines]
+    for k in range(len(head)):
+        above = _issuer_above(head, k, mr)
+        if above:
+            return above.split()[0]
+    history = _history(lines, mr)
+    if history:
+        return history[0]
+    if title:
+        m = mr._c["title_prefix"].match(title)
+        if m:
+            return m.group("issuer")
     source = _field(fields, mr.fields.source)
     if source and len(source) <= mr.issuer.max_len and mr._c["signature"].search(source):
         return source
@@ -210,12 +312,23 @@ def find_issued_on(lines: list[str], fields: dict[str, str], mr: MetaRules) -> s
     i = _date_line(lines, mr)
     if i is not None:
         return parse_date(lines[i], mr)
+    history = _history(lines, mr)
+    if history:
+        return parse_date(history[1], mr)
     return parse_date(_field(fields, mr.fields.published), mr)
 
 
-def find_doc_type(title: str | None, lead: str | None, mr: MetaRules) -> DocType | None:
+def find_doc_type(
+    title: str | None,
+    lead: str | None,
+    mr: MetaRules,
+    fields: dict[str, str] | None = None,
+    issuer: str | None = None,
+) -> DocType | None:
+    page = "\n".join(f"{k}:{v}" for k, v in (fields or {}).items())
+    subjects = {"title": title, "lead": lead, "fields": page, "issuer": issuer}
     for rule, pat in mr._types:
-        subject = title if rule.reads == "title" else lead
+        subject = subjects[rule.reads]
         if subject and pat.search(subject):
             return rule.type
     return None
@@ -224,7 +337,7 @@ def find_doc_type(title: str | None, lead: str | None, mr: MetaRules) -> DocType
 def find_region(text: str, title: str | None, issuer: str | None, gaz: Gazetteer, mr: MetaRules) -> str | None:
     for short in (issuer, title):
         if short:
-            found = gaz.first_in(short)
+            found = gaz.deepest_in(short)
             if found:
                 return found
     found = gaz.most_named(text)
@@ -236,13 +349,13 @@ def find_region(text: str, title: str | None, issuer: str | None, gaz: Gazetteer
     return None
 
 
-def _lead(lines: list[str], title: str | None) -> str | None:
+def _lead(lines: list[str], title: str | None, mr: MetaRules) -> str | None:
     """The first line after the title: a news report's opening words."""
     if title is None:
         return lines[0] if lines else None
     squashed = _squash(title)
     for i, line in enumerate(lines):
-        if _squash(line) == squashed:
+        if _squash(undress(line, mr) or "") == squashed:
             return lines[i + 1] if i + 1 < len(lines) else None
     return None
 
@@ -251,10 +364,12 @@ def extract_meta(doc: Document, rules: RuleSet) -> Document:
     mr = rules.get(MetaRules)
     gaz = rules.get(Gazetteer)
     fields = doc.meta.fields
-    lines = [line.strip() for line in doc.text.split("\n") if line.strip()]
+    # matched on the simplified view (a no-op when the view stage already swapped it in)
+    simple = rules.get(ScriptRules).simplify(doc.text)
+    lines = [line.strip() for line in simple.split("\n") if line.strip()]
     title = find_title(lines, doc.text, fields, mr)
-    issuer = find_issuer(lines, fields, mr)
-    region = find_region(doc.text, title, issuer, gaz, mr)
+    issuer = find_issuer(lines, fields, mr, title)
+    region = find_region(simple, title, issuer, gaz, mr)
     province = region if region and gaz.is_province(region) else gaz.province(region)
     meta = Meta(
         title=title,
@@ -263,7 +378,7 @@ def extract_meta(doc: Document, rules: RuleSet) -> Document:
         issuer=issuer,
         doc_number=find_doc_number(lines, fields, mr),
         issued_on=find_issued_on(lines, fields, mr),
-        doc_type=find_doc_type(title, _lead(lines, title), mr),
+        doc_type=find_doc_type(title, _lead(lines, title, mr), mr, fields, issuer),
         fields=fields,
     )
     return doc.model_copy(update={"meta": meta})

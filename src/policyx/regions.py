@@ -60,6 +60,13 @@ class Gazetteer(RuleFile):
                 s = _short(name, suffixes)
                 if s and s not in province_of:
                     short.setdefault(s, name)
+        # a county made a city (撤县设市: 海安县 → 海安市) keeps its place: X市 names it when no other X市 exists
+        for name, lvl in list(level.items()):
+            if lvl == 3 and name.endswith("县") and len(name) >= 3:
+                alias = name[:-1] + "市"
+                if alias not in province_of:
+                    province_of[alias] = set(province_of[name])
+                    level[alias] = 3
         self._province_of, self._level, self._short = province_of, level, short
         sizes: dict[str, set[int]] = {}
         for name in province_of:
@@ -105,6 +112,22 @@ class Gazetteer(RuleFile):
             if i >= 0 and (best is None or i < best[0]) and not (best and best[1].startswith(short)):
                 best = (i, full)
         return best[1] if best else None
+
+    def deepest_in(self, text: str) -> str | None:
+        """The most specific region a short text names: `广州市天河区教育局` → 天河区 (a county written right after
+        its city), `广州市民政局` → 广州市; else ``first_in``."""
+        first = self.first_in(text)
+        if first is None:
+            return None
+        pos = text.find(first)
+        if pos < 0:
+            return first
+        end, cur = pos + len(first), first
+        for off, name in self.find(text):
+            deeper = off == end and self._level.get(name, 0) > self._level.get(cur, 0)
+            if deeper and self.province(name) is not None and self.province(name) == (self.province(cur) or cur):
+                cur, end = name, off + len(name)
+        return cur
 
     def most_named(self, text: str) -> str | None:
         """The region the text names most often (ties: the first named)."""
