@@ -118,3 +118,26 @@ def test_sections_nest_inside_their_parents(rules: RuleSet) -> None:
     first, second = sections[0], sections[3]
     assert first.span[1] <= second.span[0]
     assert text[second.span[0] : second.span[1]].startswith("二、任务")
+
+
+def test_section_ends_match_the_stripped_prefix_on_a_long_document(rules: RuleSet) -> None:
+    # corpus/000's headings repeated: each section ends where the text before the next heading of its level ends
+    block = "一、实施背景\n(一)发展基础\n泊头市位于河北省东南部。  \n\n(二)发展趋势\n强化政府保基本兜底线职能。\n\n"
+    text = block * 400
+    sections, _ = build_sections(text, rules.get(HeadingRules))
+    starts = [s.span[0] for s in sections]
+    levels = [s.level for s in sections]
+    for k, s in enumerate(sections):
+        nxt = next((starts[j] for j in range(k + 1, len(sections)) if levels[j] <= levels[k]), len(text))
+        assert s.span[1] == len(text[:nxt].rstrip())
+
+
+def test_markdown_markers_are_not_part_of_the_heading(rules: RuleSet) -> None:
+    # dev/55 (LawRefBook Markdown): `## 第一章  总则` is chapter 第一章 titled 总则; its span starts at the line
+    text = "# 河南省老年人权益保障条例\n\n## 第一章 总则\n\n第一条 为了保障老年人合法权益,制定本条例。\n"
+    sections, _ = build_sections(text, rules.get(HeadingRules), "河南省老年人权益保障条例")
+    assert [(s.level, s.number, s.title) for s in sections] == [
+        (1, "第一章", "总则"),
+        (2, "第一条", "为了保障老年人合法权益,制定本条例"),
+    ]
+    assert text[sections[0].span[0] :].startswith("## 第一章")

@@ -3,6 +3,9 @@
 One pass over the lines finds the headings (styles are data in ``rules/headings.yaml``); levels are
 relative: the first style met is the top, a style first seen under another nests below it, and a
 style seen before pops the stack back to its own level. An annex starts a fresh top-level branch.
+Lines are read without their Markdown ``#`` markers; a viewer's page markers (``2、)各街道``) are not
+headings; a bare title line standing before a numbered heading of a style already met (a regulation
+whose chapter numbers were lost) heads the run that follows it.
 """
 
 from __future__ import annotations
@@ -45,6 +48,12 @@ class PlainHeading(Rule):
     table_window: int
 
 
+class PageMarker(Rule):
+    opening: str
+    closing: str
+    cut_start: Pattern
+
+
 class HeadingRules(RuleFile):
     FILE = "headings.yaml"
     styles: list[HeadingStyle]
@@ -52,6 +61,9 @@ class HeadingRules(RuleFile):
     title_end: Pattern
     title_trim: str
     table_row: Pattern
+    confirm_window: int
+    markdown_marker: Pattern
+    page_marker: PageMarker
     plain: PlainHeading
 
     _styles: list[tuple[HeadingStyle, regex.Pattern[str]]] = PrivateAttr()
@@ -63,9 +75,18 @@ class HeadingRules(RuleFile):
     _exclude: regex.Pattern[str] = PrivateAttr()
     _para_end: regex.Pattern[str] = PrivateAttr()
     _cell: regex.Pattern[str] = PrivateAttr()
+    _markdown: regex.Pattern[str] = PrivateAttr()
+    _cut_start: regex.Pattern[str] = PrivateAttr()
+    _brackets: dict[str, int] = PrivateAttr()
 
     def model_post_init(self, _ctx: object) -> None:
-        check_ids_unique([*self.styles, self.annex_list, self.plain], self.FILE)
+        check_ids_unique([*self.styles, self.annex_list, self.page_marker, self.plain], self.FILE)
+        pm = self.page_marker
+        if len(pm.opening) != len(pm.closing):
+            raise ValueError(f"{self.FILE}: page_marker opening and closing must pair up")
+        self._markdown = regex.compile(self.markdown_marker)
+        self._cut_start = regex.compile(pm.cut_start)
+        self._brackets = {ch: 1 for ch in pm.opening} | {ch: -1 for ch in pm.closing}
         self._styles = [(s, regex.compile(s.pattern)) for s in self.styles]
         self._list_start = regex.compile(self.annex_list.start)
         self._list_item = regex.compile(self.annex_list.item)
@@ -110,6 +131,7 @@ class _Heading:
     value: int | None
     title: str
     annex: bool = False
+    leads: bool = False  # an unnumbered heading whose next line is a numbered heading
 
 
 # compiled once: a module-level regex.sub() looks its pattern up in regex's cache on every call (~15 µs)
@@ -133,12 +155,49 @@ def _numbered(line: str, hr: HeadingRules) -> tuple[HeadingStyle, regex.Match[st
     return None
 
 
-def _continues(lines: list[Line], i: int, style: HeadingStyle, value: int | None, hr: HeadingRules) -> bool:
-    """The next line is a heading of the same kind numbered ``value + 1``."""
-    if value is None or i + 1 >= len(lines):
+_HAN = regex.compile(r"\p{Han}")
+
+
+def _continues(
+    lines: list[Line], i: int, style: HeadingStyle, value: int | None, hr: HeadingRules, found: list[_Heading]
+) -> bool:
+    """The numbering runs on through line ``i``: the last heading found of the same kind is numbered ``value - 1``,
+    or the next numbered line (the paragraphs between skipped, within ``confirm_window`` lines) is of the same kind
+    and numbered ``value + 1``. Either way a heading's own text holds words (`1.2025年度…`), not digits (`2.54`)."""
+    if value is None:
         return False
-    hit = _numbered(lines[i + 1].text, hr)
-    return bool(hit) and hit[0].level_key == style.level_key and numeral_value(hit[1].groupdict().get("n")) == value + 1
+    for h in reversed(found):
+        if h.kind == style.level_key:
+            if h.value == value - 1:
+                return True
+            break
+    for j in range(i + 1, min(len(lines), i + 1 + hr.confirm_window)):
+        hit = _numbered(lines[j].text, hr)
+        if hit:
+            nxt_style, m = hit
+            return (
+                nxt_style.level_key == style.level_key
+                and numeral_value(m.groupdict().get("n")) == value + 1
+                and bool(_HAN.search(lines[j].text, m.end()))
+            )
+    return False
+
+
+def _leaves_open(text: str, hr: HeadingRules) -> bool:
+    """Whether ``text`` ends inside a bracket or a quote it opened."""
+    depth = 0
+    for ch in text:
+        depth = max(0, depth + hr._brackets.get(ch, 0))
+    return depth > 0
+
+
+def _page_cut(lines: list[Line], i: int, rest: str, hr: HeadingRules) -> bool:
+    """The number at the start of line ``i`` is a viewer's page marker cutting a phrase, not a heading: the text after
+    it starts with closing punctuation, or the line before stops mid-phrase inside a bracket or quote it opened."""
+    if hr._cut_start.match(rest):
+        return True
+    before = lines[i - 1] if i > 0 else None
+    return before is not None and not hr._para_end.search(before.text) and _leaves_open(before.text, hr)
 
 
 def _is_paragraph(line: Line, hr: HeadingRules) -> bool:
@@ -153,7 +212,10 @@ def _is_plain(i: int, lines: list[Line], hr: HeadingRules, doc_title: str | None
         return False
     if doc_title and text == doc_title.strip():
         return False
-    if i == 0 or i + 1 >= len(lines) or not _is_paragraph(lines[i - 1], hr):
+    if i == 0 or i + 1 >= len(lines):
+        return False
+    before = lines[i - 1].text
+    if not (_is_paragraph(lines[i - 1], hr) or (doc_title and before == doc_title.strip())):
         return False
     nxt = lines[i + 1]
     if not (_is_paragraph(nxt, hr) or _numbered(nxt.text, hr)):
@@ -183,8 +245,14 @@ def find_headings(lines: list[Line], hr: HeadingRules, doc_title: str | None = N
             rest = text[m.end() :]
             value = numeral_value(m.groupdict().get("n"))
             if (style.own_line and hr._title_end.search(rest)) or (
-                style.confirm_next and not _continues(lines, i, style, value, hr)
+                style.confirm_next and not (_HAN.search(rest) and _continues(lines, i, style, value, hr, found))
             ):
+                i += 1
+                continue
+            if _page_cut(lines, i, rest, hr):
+                # a page marker: so is the marker of the page before it (`1、` on the first page)
+                while found and found[-1].rule == style.id and value is not None and found[-1].value == value - 1:
+                    value = found.pop().value
                 i += 1
                 continue
             consumed = 0
@@ -205,7 +273,8 @@ def find_headings(lines: list[Line], hr: HeadingRules, doc_title: str | None = N
             i += 1 + consumed
             continue
         if _is_plain(i, lines, hr, doc_title):
-            found.append(_Heading(i, hr.plain.id, hr.plain.id, None, None, _title(text, hr)))
+            leads = bool(_numbered(lines[i + 1].text, hr))
+            found.append(_Heading(i, hr.plain.id, hr.plain.id, None, None, _title(text, hr), leads=leads))
         i += 1
     return found
 
@@ -216,9 +285,18 @@ def _levels(heads: list[_Heading]) -> list[tuple[int, int | None]]:
     kind_level: dict[str, int] = {}
     stack: list[int] = []  # indices into heads; stack[k] has level k+1
     for idx, h in enumerate(heads):
+        nxt = heads[idx + 1] if idx + 1 < len(heads) else None
         if h.annex:
             kind_level = {h.kind: 1}  # an annex is a fresh top-level branch with its own styles
             stack = []
+        elif h.number is None and h.kind not in kind_level and h.leads and nxt and nxt.kind in kind_level:
+            # a bare title line right before a numbered heading of a style already met (a regulation whose chapter
+            # numbers were lost): it takes that style's level and the style, with all below it, moves one down
+            want = kind_level[nxt.kind]
+            while stack and len(stack) >= want:
+                stack.pop()
+            kind_level = {k: lvl + 1 if lvl >= want else lvl for k, lvl in kind_level.items()}
+            kind_level[h.kind] = want
         elif h.kind in kind_level:
             want = kind_level[h.kind]
             while stack and kind_level.get(heads[stack[-1]].kind, 0) >= want:
@@ -263,17 +341,26 @@ def _skip_warnings(heads: list[_Heading], levels: list[tuple[int, int | None]], 
     return warnings
 
 
+def _trim_end(text: str, end: int) -> int:
+    """``len(text[:end].rstrip())`` without copying the prefix."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
 def build_sections(text: str, hr: HeadingRules, doc_title: str | None = None) -> tuple[list[Section], list[DocWarning]]:
     """The section tree of ``text`` and the numbering warnings."""
-    lines = text_lines(text)
+    # a line is read without its Markdown `#` markers; its span still starts at the line
+    lines = [Line(ln.start, ln.end, hr._markdown.sub("", ln.text, count=1)) for ln in text_lines(text)]
     heads = find_headings(lines, hr, doc_title)
     levels = _levels(heads)
-    # a section ends where the next heading of the same or a higher level starts (or at the end)
-    ends = [len(text.rstrip())] * len(heads)
+    # a section ends where the next heading of the same or a higher level starts (or at the end), before the
+    # whitespace that precedes it: walk back over that whitespace rather than strip a prefix (linear, same result)
+    ends = [_trim_end(text, len(text))] * len(heads)
     open_: list[int] = []
     for idx, (level, _) in enumerate(levels):
         while open_ and levels[open_[-1]][0] >= level:
-            ends[open_.pop()] = len(text[: lines[heads[idx].line].start].rstrip())
+            ends[open_.pop()] = _trim_end(text, lines[heads[idx].line].start)
         open_.append(idx)
     sections = [
         Section(
