@@ -141,3 +141,30 @@ def test_markdown_markers_are_not_part_of_the_heading(rules: RuleSet) -> None:
         (2, "第一条", "为了保障老年人合法权益,制定本条例"),
     ]
     assert text[sections[0].span[0] :].startswith("## 第一章")
+
+
+def test_a_traditional_text_is_matched_through_its_view_and_keeps_its_own_titles(rules: RuleSet) -> None:
+    # dev/55 and dev/56 lines in traditional script: found through the simplified view, reported as written
+    from policyx.script import ScriptRules
+
+    simplify = rules.get(ScriptRules).simplify
+    hr = rules.get(HeadingRules)
+    text = "## 第一章 總則\n第一條 為了保障老年人合法權益,制定本條例。"
+    sections, _ = build_sections(text, hr, None, simplify(text))
+    assert [(s.level, s.number, s.title) for s in sections] == [
+        (1, "第一章", "總則"),
+        (2, "第一條", "為了保障老年人合法權益,制定本條例"),
+    ]
+    text = "\n".join(
+        [
+            "第五條 鼓勵社會組織和個人以投資、捐贈、捐助等方式支持養老服務發展。",
+            "規劃與設施建設",
+            "第六條 市、區(市)民政部門應當會同有關部門,制定養老服務發展專項規劃。",
+        ]
+    )
+    sections, _ = build_sections(text, hr, None, simplify(text))
+    assert [(s.level, s.number, s.title[:4]) for s in sections] == [
+        (1, "第五條", "鼓勵社會"),
+        (1, None, "規劃與設"),
+        (2, "第六條", "市、區("),
+    ]

@@ -204,18 +204,19 @@ def _is_paragraph(line: Line, hr: HeadingRules) -> bool:
     return len(line.text) >= hr.plain.paragraph_min_len or bool(hr._para_end.search(line.text))
 
 
-def _is_plain(i: int, lines: list[Line], hr: HeadingRules, doc_title: str | None) -> bool:
-    """A short unpunctuated line with a paragraph before it and a paragraph or numbered heading after it."""
+def _is_plain(i: int, lines: list[Line], shown: list[str], hr: HeadingRules, doc_title: str | None) -> bool:
+    """A short unpunctuated line with a paragraph (or the document's title line) before it and a paragraph or
+    numbered heading after it. ``shown`` are the lines as written, which the title is compared with."""
     p = hr.plain
     text = lines[i].text
     if not p.min_len <= len(text) <= p.max_len or hr._forbidden.search(text) or hr._exclude.search(text):
         return False
-    if doc_title and text == doc_title.strip():
+    title = doc_title.strip() if doc_title else None
+    if title and shown[i] == title:
         return False
     if i == 0 or i + 1 >= len(lines):
         return False
-    before = lines[i - 1].text
-    if not (_is_paragraph(lines[i - 1], hr) or (doc_title and before == doc_title.strip())):
+    if not (_is_paragraph(lines[i - 1], hr) or (title and shown[i - 1] == title)):
         return False
     nxt = lines[i + 1]
     if not (_is_paragraph(nxt, hr) or _numbered(nxt.text, hr)):
@@ -224,8 +225,15 @@ def _is_plain(i: int, lines: list[Line], hr: HeadingRules, doc_title: str | None
     return not any(hr._cell.match(lines[j].text) for j in range(lo, hi))
 
 
-def find_headings(lines: list[Line], hr: HeadingRules, doc_title: str | None = None) -> list[_Heading]:
-    """Every heading line, in order, with its style, number and title (levels come later)."""
+def find_headings(
+    lines: list[Line], hr: HeadingRules, doc_title: str | None = None, shown: list[str] | None = None
+) -> list[_Heading]:
+    """Every heading line, in order, with its style, number and title (levels come later).
+
+    ``lines`` are matched against the rules; titles are cut from ``shown``, the same lines as written (a traditional-
+    script text is matched through its simplified view, character for character, and keeps its own titles).
+    """
+    shown = shown if shown is not None else [ln.text for ln in lines]
     found: list[_Heading] = []
     i, n = 0, len(lines)
     while i < n:
@@ -242,7 +250,7 @@ def find_headings(lines: list[Line], hr: HeadingRules, doc_title: str | None = N
         hit = _numbered(text, hr)
         if hit:
             style, m = hit
-            rest = text[m.end() :]
+            rest = shown[i][m.end() :]
             value = numeral_value(m.groupdict().get("n"))
             if (style.own_line and hr._title_end.search(rest)) or (
                 style.confirm_next and not (_HAN.search(rest) and _continues(lines, i, style, value, hr, found))
@@ -257,8 +265,8 @@ def find_headings(lines: list[Line], hr: HeadingRules, doc_title: str | None = N
                 continue
             consumed = 0
             if not rest and i + 1 < n and not _numbered(lines[i + 1].text, hr):
-                rest, consumed = lines[i + 1].text, 1  # `附件1` / `第一条` alone: the title is on the next line
-            number = m.group("number")
+                rest, consumed = shown[i + 1], 1  # `附件1` / `第一条` alone: the title is on the next line
+            number = shown[i][m.start("number") : m.end("number")]  # as written
             found.append(
                 _Heading(
                     line=i,
@@ -272,9 +280,9 @@ def find_headings(lines: list[Line], hr: HeadingRules, doc_title: str | None = N
             )
             i += 1 + consumed
             continue
-        if _is_plain(i, lines, hr, doc_title):
+        if _is_plain(i, lines, shown, hr, doc_title):
             leads = bool(_numbered(lines[i + 1].text, hr))
-            found.append(_Heading(i, hr.plain.id, hr.plain.id, None, None, _title(text, hr), leads=leads))
+            found.append(_Heading(i, hr.plain.id, hr.plain.id, None, None, _title(shown[i], hr), leads=leads))
         i += 1
     return found
 
@@ -348,11 +356,20 @@ def _trim_end(text: str, end: int) -> int:
     return end
 
 
-def build_sections(text: str, hr: HeadingRules, doc_title: str | None = None) -> tuple[list[Section], list[DocWarning]]:
-    """The section tree of ``text`` and the numbering warnings."""
+def build_sections(
+    text: str, hr: HeadingRules, doc_title: str | None = None, view: str | None = None
+) -> tuple[list[Section], list[DocWarning]]:
+    """The section tree of ``text`` and the numbering warnings.
+
+    ``view`` is the text's simplified view (same length, same offsets) when it is in traditional script: headings are
+    found in the view, their numbers and titles are taken from the text as written.
+    """
     # a line is read without its Markdown `#` markers; its span still starts at the line
-    lines = [Line(ln.start, ln.end, hr._markdown.sub("", ln.text, count=1)) for ln in text_lines(text)]
-    heads = find_headings(lines, hr, doc_title)
+    raw = text_lines(text)
+    shown = [hr._markdown.sub("", ln.text, count=1) for ln in raw]
+    matched = shown if view is None else [hr._markdown.sub("", ln.text, count=1) for ln in text_lines(view)]
+    lines = [Line(ln.start, ln.end, m) for ln, m in zip(raw, matched, strict=True)]
+    heads = find_headings(lines, hr, doc_title, shown)
     levels = _levels(heads)
     # a section ends where the next heading of the same or a higher level starts (or at the end), before the
     # whitespace that precedes it: walk back over that whitespace rather than strip a prefix (linear, same result)
