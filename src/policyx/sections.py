@@ -4,7 +4,7 @@ One pass over the lines finds the headings (styles are data in ``rules/headings.
 relative: the first style met is the top, a style first seen under another nests below it, and a
 style seen before pops the stack back to its own level. An annex starts a fresh top-level branch.
 Lines are read without their Markdown ``#`` markers; a viewer's page markers (``2、)各街道``) are not
-headings; a bare title line standing before a numbered heading of a style already met (a regulation
+headings; a bare title line standing before a numbered heading of the top style met so far (a regulation
 whose chapter numbers were lost) heads the run that follows it.
 """
 
@@ -297,14 +297,13 @@ def _levels(heads: list[_Heading]) -> list[tuple[int, int | None]]:
         if h.annex:
             kind_level = {h.kind: 1}  # an annex is a fresh top-level branch with its own styles
             stack = []
-        elif h.number is None and h.kind not in kind_level and h.leads and nxt and nxt.kind in kind_level:
-            # a bare title line right before a numbered heading of a style already met (a regulation whose chapter
-            # numbers were lost): it takes that style's level and the style, with all below it, moves one down
-            want = kind_level[nxt.kind]
-            while stack and len(stack) >= want:
-                stack.pop()
-            kind_level = {k: lvl + 1 if lvl >= want else lvl for k, lvl in kind_level.items()}
-            kind_level[h.kind] = want
+        elif h.number is None and h.kind not in kind_level and h.leads and nxt and kind_level.get(nxt.kind) == 1:
+            # a bare title line right before a numbered heading of the top style (a regulation whose chapter numbers
+            # were lost: 第五条 … / 规划与设施建设 / 第六条 …) heads the run after it: it takes the top level and every
+            # style moves one down
+            stack = []
+            kind_level = {k: lvl + 1 for k, lvl in kind_level.items()}
+            kind_level[h.kind] = 1
         elif h.kind in kind_level:
             want = kind_level[h.kind]
             while stack and kind_level.get(heads[stack[-1]].kind, 0) >= want:
