@@ -35,6 +35,7 @@ class HeadingStyle(Rule):
 class AnnexList(Rule):
     start: Pattern
     item: Pattern
+    link: Pattern
 
 
 class PlainHeading(Rule):
@@ -69,6 +70,7 @@ class HeadingRules(RuleFile):
     _styles: list[tuple[HeadingStyle, regex.Pattern[str]]] = PrivateAttr()
     _list_start: regex.Pattern[str] = PrivateAttr()
     _list_item: regex.Pattern[str] = PrivateAttr()
+    _link: regex.Pattern[str] = PrivateAttr()
     _title_end: regex.Pattern[str] = PrivateAttr()
     _table_row: regex.Pattern[str] = PrivateAttr()
     _forbidden: regex.Pattern[str] = PrivateAttr()
@@ -90,6 +92,7 @@ class HeadingRules(RuleFile):
         self._styles = [(s, regex.compile(s.pattern)) for s in self.styles]
         self._list_start = regex.compile(self.annex_list.start)
         self._list_item = regex.compile(self.annex_list.item)
+        self._link = regex.compile(self.annex_list.link)
         self._title_end = regex.compile(self.title_end)
         self._table_row = regex.compile(self.table_row)
         self._forbidden = regex.compile(self.plain.forbidden)
@@ -252,8 +255,10 @@ def find_headings(
             style, m = hit
             rest = shown[i][m.end() :]
             value = numeral_value(m.groupdict().get("n"))
-            if (style.own_line and hr._title_end.search(rest)) or (
-                style.confirm_next and not (_HAN.search(rest) and _continues(lines, i, style, value, hr, found))
+            if (
+                (style.own_line and hr._title_end.search(rest))
+                or (style.annex and hr._link.search(rest))
+                or (style.confirm_next and not (_HAN.search(rest) and _continues(lines, i, style, value, hr, found)))
             ):
                 i += 1
                 continue
