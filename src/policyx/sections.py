@@ -50,6 +50,7 @@ class PlainHeading(Rule):
 
 
 class PageMarker(Rule):
+    styles: list[str]
     opening: str
     closing: str
     cut_start: Pattern
@@ -86,6 +87,9 @@ class HeadingRules(RuleFile):
         pm = self.page_marker
         if len(pm.opening) != len(pm.closing):
             raise ValueError(f"{self.FILE}: page_marker opening and closing must pair up")
+        unknown = set(pm.styles) - {st.id for st in self.styles}
+        if unknown:
+            raise ValueError(f"{self.FILE}: page_marker names unknown styles {sorted(unknown)}")
         self._markdown = regex.compile(self.markdown_marker)
         self._cut_start = regex.compile(pm.cut_start)
         self._brackets = {ch: 1 for ch in pm.opening} | {ch: -1 for ch in pm.closing}
@@ -199,8 +203,8 @@ def _page_cut(lines: list[Line], i: int, rest: str, hr: HeadingRules) -> bool:
     it starts with closing punctuation, or the line before stops mid-phrase inside a bracket or quote it opened."""
     if hr._cut_start.match(rest):
         return True
-    before = lines[i - 1] if i > 0 else None
-    return before is not None and not hr._para_end.search(before.text) and _leaves_open(before.text, hr)
+    before = lines[i - 1].text if i > 0 else ""
+    return len(before) >= hr.plain.paragraph_min_len and not hr._para_end.search(before) and _leaves_open(before, hr)
 
 
 def _is_paragraph(line: Line, hr: HeadingRules) -> bool:
@@ -262,7 +266,7 @@ def find_headings(
             ):
                 i += 1
                 continue
-            if _page_cut(lines, i, rest, hr):
+            if style.id in hr.page_marker.styles and _page_cut(lines, i, rest, hr):
                 # a page marker: so is the marker of the page before it (`1、` on the first page)
                 while found and found[-1].rule == style.id and value is not None and found[-1].value == value - 1:
                     value = found.pop().value
