@@ -200,7 +200,7 @@ def _leaves_open(text: str, hr: HeadingRules) -> bool:
 
 def _page_cut(lines: list[Line], i: int, rest: str, hr: HeadingRules) -> bool:
     """The number at the start of line ``i`` is a viewer's page marker cutting a phrase, not a heading: the text after
-    it starts with closing punctuation, or the line before stops mid-phrase inside a bracket or quote it opened."""
+    it starts with closing punctuation, or the line before is a page of text that stops inside a bracket or quote."""
     if hr._cut_start.match(rest):
         return True
     before = lines[i - 1].text if i > 0 else ""
@@ -384,8 +384,10 @@ def build_sections(
     ends = [_trim_end(text, len(text))] * len(heads)
     open_: list[int] = []
     for idx, (level, _) in enumerate(levels):
-        while open_ and levels[open_[-1]][0] >= level:
-            ends[open_.pop()] = _trim_end(text, lines[heads[idx].line].start)
+        if open_ and levels[open_[-1]][0] >= level:
+            end = _trim_end(text, lines[heads[idx].line].start)
+            while open_ and levels[open_[-1]][0] >= level:
+                ends[open_.pop()] = end
         open_.append(idx)
     sections = [
         Section(
