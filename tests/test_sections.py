@@ -6,6 +6,8 @@ and checks the section tree the stage gives.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from policyx.rules import RuleSet
@@ -168,3 +170,21 @@ def test_a_traditional_text_is_matched_through_its_view_and_keeps_its_own_titles
         (1, None, "規劃與設"),
         (2, "第六條", "市、區("),
     ]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (Path(__file__).resolve().parents[1] / "corpus").glob("*.txt")))
+def test_a_corpus_document_in_traditional_script_gives_the_same_tree_through_its_view(
+    name: str, rules: RuleSet
+) -> None:
+    opencc = pytest.importorskip("opencc")
+    from policyx.clean import normalise
+    from policyx.script import ScriptRules
+
+    text = normalise((Path(__file__).resolve().parents[1] / "corpus" / name).read_text(encoding="utf-8"))
+    trad = opencc.OpenCC("s2t").convert(text)
+    assert len(trad) == len(text)
+    hr = rules.get(HeadingRules)
+    want, _ = build_sections(text, hr)
+    got, _ = build_sections(trad, hr, None, rules.get(ScriptRules).simplify(trad))
+    assert [(s.level, s.parent, s.span, s.rule) for s in got] == [(s.level, s.parent, s.span, s.rule) for s in want]
+    assert [s.title for s in got] == [opencc.OpenCC("s2t").convert(s.title) for s in want]  # titles as written
