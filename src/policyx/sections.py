@@ -168,16 +168,18 @@ _HAN = regex.compile(r"\p{Han}")
 def _continues(
     lines: list[Line], i: int, style: HeadingStyle, value: int | None, hr: HeadingRules, found: list[_Heading]
 ) -> bool:
-    """The numbering runs on through line ``i``: the last heading found of the same kind is numbered ``value - 1``,
-    or the next numbered line (the paragraphs between skipped, within ``confirm_window`` lines) is of the same kind
-    and numbered ``value + 1``. Either way a heading's own text holds words (`1.2025年度…`), not digits (`2.54`)."""
+    """The numbering runs on through line ``i``: the line is a sentence and the last heading found of the same kind
+    is numbered ``value - 1``, or the next numbered line (the paragraphs between skipped, within ``confirm_window``
+    lines) is of the same kind and numbered ``value + 1``. Either way a heading's own text holds words
+    (`1.2025年度…`), not digits (`2.54`)."""
     if value is None:
         return False
-    for h in reversed(found):
-        if h.kind == style.level_key:
-            if h.value == value - 1:
-                return True
-            break
+    if _is_paragraph(lines[i], hr):  # a sentence, not a cell (`2.5万张`): the number before it is enough
+        for h in reversed(found):
+            if h.kind == style.level_key:
+                if h.value == value - 1:
+                    return True
+                break
     for j in range(i + 1, min(len(lines), i + 1 + hr.confirm_window)):
         hit = _numbered(lines[j].text, hr)
         if hit:
