@@ -6,6 +6,8 @@ and checks the section tree the stage gives.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from policyx.rules import RuleSet
@@ -118,3 +120,71 @@ def test_sections_nest_inside_their_parents(rules: RuleSet) -> None:
     first, second = sections[0], sections[3]
     assert first.span[1] <= second.span[0]
     assert text[second.span[0] : second.span[1]].startswith("二、任务")
+
+
+def test_section_ends_match_the_stripped_prefix_on_a_long_document(rules: RuleSet) -> None:
+    # corpus/000's headings repeated: each section ends where the text before the next heading of its level ends
+    block = "一、实施背景\n(一)发展基础\n泊头市位于河北省东南部。  \n\n(二)发展趋势\n强化政府保基本兜底线职能。\n\n"
+    text = block * 400
+    sections, _ = build_sections(text, rules.get(HeadingRules))
+    starts = [s.span[0] for s in sections]
+    levels = [s.level for s in sections]
+    for k, s in enumerate(sections):
+        nxt = next((starts[j] for j in range(k + 1, len(sections)) if levels[j] <= levels[k]), len(text))
+        assert s.span[1] == len(text[:nxt].rstrip())
+
+
+def test_markdown_markers_are_not_part_of_the_heading(rules: RuleSet) -> None:
+    # dev/55 (LawRefBook Markdown): `## 第一章  总则` is chapter 第一章 titled 总则; its span starts at the line
+    text = "# 河南省老年人权益保障条例\n\n## 第一章 总则\n\n第一条 为了保障老年人合法权益,制定本条例。\n"
+    sections, _ = build_sections(text, rules.get(HeadingRules), "河南省老年人权益保障条例")
+    assert [(s.level, s.number, s.title) for s in sections] == [
+        (1, "第一章", "总则"),
+        (2, "第一条", "为了保障老年人合法权益,制定本条例"),
+    ]
+    assert text[sections[0].span[0] :].startswith("## 第一章")
+
+
+def test_a_traditional_text_is_matched_through_its_view_and_keeps_its_own_titles(rules: RuleSet) -> None:
+    # dev/55 and dev/56 lines in traditional script: found through the simplified view, reported as written
+    from policyx.script import ScriptRules
+
+    simplify = rules.get(ScriptRules).simplify
+    hr = rules.get(HeadingRules)
+    text = "## 第一章 總則\n第一條 為了保障老年人合法權益,制定本條例。"
+    sections, _ = build_sections(text, hr, None, simplify(text))
+    assert [(s.level, s.number, s.title) for s in sections] == [
+        (1, "第一章", "總則"),
+        (2, "第一條", "為了保障老年人合法權益,制定本條例"),
+    ]
+    text = "\n".join(
+        [
+            "第五條 鼓勵社會組織和個人以投資、捐贈、捐助等方式支持養老服務發展。",
+            "規劃與設施建設",
+            "第六條 市、區(市)民政部門應當會同有關部門,制定養老服務發展專項規劃。",
+        ]
+    )
+    sections, _ = build_sections(text, hr, None, simplify(text))
+    assert [(s.level, s.number, s.title[:4]) for s in sections] == [
+        (1, "第五條", "鼓勵社會"),
+        (1, None, "規劃與設"),
+        (2, "第六條", "市、區("),
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (Path(__file__).resolve().parents[1] / "corpus").glob("*.txt")))
+def test_a_corpus_document_in_traditional_script_gives_the_same_tree_through_its_view(
+    name: str, rules: RuleSet
+) -> None:
+    opencc = pytest.importorskip("opencc")
+    from policyx.clean import normalise
+    from policyx.script import ScriptRules
+
+    text = normalise((Path(__file__).resolve().parents[1] / "corpus" / name).read_text(encoding="utf-8"))
+    trad = opencc.OpenCC("s2t").convert(text)
+    assert len(trad) == len(text)
+    hr = rules.get(HeadingRules)
+    want, _ = build_sections(text, hr)
+    got, _ = build_sections(trad, hr, None, rules.get(ScriptRules).simplify(trad))
+    assert [(s.level, s.parent, s.span, s.rule) for s in got] == [(s.level, s.parent, s.span, s.rule) for s in want]
+    assert [s.title for s in got] == [opencc.OpenCC("s2t").convert(s.title) for s in want]  # titles as written

@@ -3,6 +3,9 @@
 One pass over the lines finds the headings (styles are data in ``rules/headings.yaml``); levels are
 relative: the first style met is the top, a style first seen under another nests below it, and a
 style seen before pops the stack back to its own level. An annex starts a fresh top-level branch.
+Lines are read without their Markdown ``#`` markers; a viewer's page markers (``2、)各街道``) are not
+headings; a bare title line standing before a numbered heading of the top style met so far (a regulation
+whose chapter numbers were lost) heads the run that follows it.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ class HeadingStyle(Rule):
 class AnnexList(Rule):
     start: Pattern
     item: Pattern
+    link: Pattern
 
 
 class PlainHeading(Rule):
@@ -45,6 +49,13 @@ class PlainHeading(Rule):
     table_window: int
 
 
+class PageMarker(Rule):
+    styles: list[str]
+    opening: str
+    closing: str
+    cut_start: Pattern
+
+
 class HeadingRules(RuleFile):
     FILE = "headings.yaml"
     styles: list[HeadingStyle]
@@ -52,23 +63,40 @@ class HeadingRules(RuleFile):
     title_end: Pattern
     title_trim: str
     table_row: Pattern
+    confirm_window: int
+    markdown_marker: Pattern
+    page_marker: PageMarker
     plain: PlainHeading
 
     _styles: list[tuple[HeadingStyle, regex.Pattern[str]]] = PrivateAttr()
     _list_start: regex.Pattern[str] = PrivateAttr()
     _list_item: regex.Pattern[str] = PrivateAttr()
+    _link: regex.Pattern[str] = PrivateAttr()
     _title_end: regex.Pattern[str] = PrivateAttr()
     _table_row: regex.Pattern[str] = PrivateAttr()
     _forbidden: regex.Pattern[str] = PrivateAttr()
     _exclude: regex.Pattern[str] = PrivateAttr()
     _para_end: regex.Pattern[str] = PrivateAttr()
     _cell: regex.Pattern[str] = PrivateAttr()
+    _markdown: regex.Pattern[str] = PrivateAttr()
+    _cut_start: regex.Pattern[str] = PrivateAttr()
+    _brackets: dict[str, int] = PrivateAttr()
 
     def model_post_init(self, _ctx: object) -> None:
-        check_ids_unique([*self.styles, self.annex_list, self.plain], self.FILE)
+        check_ids_unique([*self.styles, self.annex_list, self.page_marker, self.plain], self.FILE)
+        pm = self.page_marker
+        if len(pm.opening) != len(pm.closing):
+            raise ValueError(f"{self.FILE}: page_marker opening and closing must pair up")
+        unknown = set(pm.styles) - {st.id for st in self.styles}
+        if unknown:
+            raise ValueError(f"{self.FILE}: page_marker names unknown styles {sorted(unknown)}")
+        self._markdown = regex.compile(self.markdown_marker)
+        self._cut_start = regex.compile(pm.cut_start)
+        self._brackets = {ch: 1 for ch in pm.opening} | {ch: -1 for ch in pm.closing}
         self._styles = [(s, regex.compile(s.pattern)) for s in self.styles]
         self._list_start = regex.compile(self.annex_list.start)
         self._list_item = regex.compile(self.annex_list.item)
+        self._link = regex.compile(self.annex_list.link)
         self._title_end = regex.compile(self.title_end)
         self._table_row = regex.compile(self.table_row)
         self._forbidden = regex.compile(self.plain.forbidden)
@@ -110,6 +138,7 @@ class _Heading:
     value: int | None
     title: str
     annex: bool = False
+    leads: bool = False  # an unnumbered heading whose next line is a numbered heading
 
 
 # compiled once: a module-level regex.sub() looks its pattern up in regex's cache on every call (~15 µs)
@@ -133,27 +162,70 @@ def _numbered(line: str, hr: HeadingRules) -> tuple[HeadingStyle, regex.Match[st
     return None
 
 
-def _continues(lines: list[Line], i: int, style: HeadingStyle, value: int | None, hr: HeadingRules) -> bool:
-    """The next line is a heading of the same kind numbered ``value + 1``."""
-    if value is None or i + 1 >= len(lines):
+_HAN = regex.compile(r"\p{Han}")
+
+
+def _continues(
+    lines: list[Line], i: int, style: HeadingStyle, value: int | None, hr: HeadingRules, found: list[_Heading]
+) -> bool:
+    """The numbering runs on through line ``i``: the line is a sentence and the last heading found of the same kind
+    is numbered ``value - 1``, or the next numbered line (the paragraphs between skipped, within ``confirm_window``
+    lines) is of the same kind and numbered ``value + 1``. Either way a heading's own text holds words
+    (`1.2025年度…`), not digits (`2.54`)."""
+    if value is None:
         return False
-    hit = _numbered(lines[i + 1].text, hr)
-    return bool(hit) and hit[0].level_key == style.level_key and numeral_value(hit[1].groupdict().get("n")) == value + 1
+    if _is_paragraph(lines[i], hr):  # a sentence, not a cell (`2.5万张`): the number before it is enough
+        for h in reversed(found):
+            if h.kind == style.level_key:
+                if h.value == value - 1:
+                    return True
+                break
+    for j in range(i + 1, min(len(lines), i + 1 + hr.confirm_window)):
+        hit = _numbered(lines[j].text, hr)
+        if hit:
+            nxt_style, m = hit
+            return (
+                nxt_style.level_key == style.level_key
+                and numeral_value(m.groupdict().get("n")) == value + 1
+                and bool(_HAN.search(lines[j].text, m.end()))
+            )
+    return False
+
+
+def _leaves_open(text: str, hr: HeadingRules) -> bool:
+    """Whether ``text`` ends inside a bracket or a quote it opened."""
+    depth = 0
+    for ch in text:
+        depth = max(0, depth + hr._brackets.get(ch, 0))
+    return depth > 0
+
+
+def _page_cut(lines: list[Line], i: int, rest: str, hr: HeadingRules) -> bool:
+    """The number at the start of line ``i`` is a viewer's page marker cutting a phrase, not a heading: the text after
+    it starts with closing punctuation, or the line before is a page of text that stops inside a bracket or quote."""
+    if hr._cut_start.match(rest):
+        return True
+    before = lines[i - 1].text if i > 0 else ""
+    return len(before) >= hr.plain.paragraph_min_len and not hr._para_end.search(before) and _leaves_open(before, hr)
 
 
 def _is_paragraph(line: Line, hr: HeadingRules) -> bool:
     return len(line.text) >= hr.plain.paragraph_min_len or bool(hr._para_end.search(line.text))
 
 
-def _is_plain(i: int, lines: list[Line], hr: HeadingRules, doc_title: str | None) -> bool:
-    """A short unpunctuated line with a paragraph before it and a paragraph or numbered heading after it."""
+def _is_plain(i: int, lines: list[Line], shown: list[str], hr: HeadingRules, doc_title: str | None) -> bool:
+    """A short unpunctuated line with a paragraph (or the document's title line) before it and a paragraph or
+    numbered heading after it. ``shown`` are the lines as written, which the title is compared with."""
     p = hr.plain
     text = lines[i].text
     if not p.min_len <= len(text) <= p.max_len or hr._forbidden.search(text) or hr._exclude.search(text):
         return False
-    if doc_title and text == doc_title.strip():
+    title = doc_title.strip() if doc_title else None
+    if title and shown[i] == title:
         return False
-    if i == 0 or i + 1 >= len(lines) or not _is_paragraph(lines[i - 1], hr):
+    if i == 0 or i + 1 >= len(lines):
+        return False
+    if not (_is_paragraph(lines[i - 1], hr) or (title and shown[i - 1] == title)):
         return False
     nxt = lines[i + 1]
     if not (_is_paragraph(nxt, hr) or _numbered(nxt.text, hr)):
@@ -162,8 +234,15 @@ def _is_plain(i: int, lines: list[Line], hr: HeadingRules, doc_title: str | None
     return not any(hr._cell.match(lines[j].text) for j in range(lo, hi))
 
 
-def find_headings(lines: list[Line], hr: HeadingRules, doc_title: str | None = None) -> list[_Heading]:
-    """Every heading line, in order, with its style, number and title (levels come later)."""
+def find_headings(
+    lines: list[Line], hr: HeadingRules, doc_title: str | None = None, shown: list[str] | None = None
+) -> list[_Heading]:
+    """Every heading line, in order, with its style, number and title (levels come later).
+
+    ``lines`` are matched against the rules; titles are cut from ``shown``, the same lines as written (a traditional-
+    script text is matched through its simplified view, character for character, and keeps its own titles).
+    """
+    shown = shown if shown is not None else [ln.text for ln in lines]
     found: list[_Heading] = []
     i, n = 0, len(lines)
     while i < n:
@@ -180,17 +259,25 @@ def find_headings(lines: list[Line], hr: HeadingRules, doc_title: str | None = N
         hit = _numbered(text, hr)
         if hit:
             style, m = hit
-            rest = text[m.end() :]
+            rest = shown[i][m.end() :]
             value = numeral_value(m.groupdict().get("n"))
-            if (style.own_line and hr._title_end.search(rest)) or (
-                style.confirm_next and not _continues(lines, i, style, value, hr)
+            if (
+                (style.own_line and hr._title_end.search(rest))
+                or (style.annex and hr._link.search(rest))
+                or (style.confirm_next and not (_HAN.search(rest) and _continues(lines, i, style, value, hr, found)))
             ):
+                i += 1
+                continue
+            if style.id in hr.page_marker.styles and _page_cut(lines, i, rest, hr):
+                # a page marker: so is the marker of the page before it (`1、` on the first page)
+                while found and found[-1].rule == style.id and value is not None and found[-1].value == value - 1:
+                    value = found.pop().value
                 i += 1
                 continue
             consumed = 0
             if not rest and i + 1 < n and not _numbered(lines[i + 1].text, hr):
-                rest, consumed = lines[i + 1].text, 1  # `附件1` / `第一条` alone: the title is on the next line
-            number = m.group("number")
+                rest, consumed = shown[i + 1], 1  # `附件1` / `第一条` alone: the title is on the next line
+            number = shown[i][m.start("number") : m.end("number")]  # as written
             found.append(
                 _Heading(
                     line=i,
@@ -204,8 +291,9 @@ def find_headings(lines: list[Line], hr: HeadingRules, doc_title: str | None = N
             )
             i += 1 + consumed
             continue
-        if _is_plain(i, lines, hr, doc_title):
-            found.append(_Heading(i, hr.plain.id, hr.plain.id, None, None, _title(text, hr)))
+        if _is_plain(i, lines, shown, hr, doc_title):
+            leads = bool(_numbered(lines[i + 1].text, hr))
+            found.append(_Heading(i, hr.plain.id, hr.plain.id, None, None, _title(shown[i], hr), leads=leads))
         i += 1
     return found
 
@@ -216,9 +304,17 @@ def _levels(heads: list[_Heading]) -> list[tuple[int, int | None]]:
     kind_level: dict[str, int] = {}
     stack: list[int] = []  # indices into heads; stack[k] has level k+1
     for idx, h in enumerate(heads):
+        nxt = heads[idx + 1] if idx + 1 < len(heads) else None
         if h.annex:
             kind_level = {h.kind: 1}  # an annex is a fresh top-level branch with its own styles
             stack = []
+        elif h.number is None and h.kind not in kind_level and h.leads and nxt and kind_level.get(nxt.kind) == 1:
+            # a bare title line right before a numbered heading of the top style (a regulation whose chapter numbers
+            # were lost: 第五条 … / 规划与设施建设 / 第六条 …) heads the run after it: it takes the top level and every
+            # style moves one down
+            stack = []
+            kind_level = {k: lvl + 1 for k, lvl in kind_level.items()}
+            kind_level[h.kind] = 1
         elif h.kind in kind_level:
             want = kind_level[h.kind]
             while stack and kind_level.get(heads[stack[-1]].kind, 0) >= want:
@@ -263,17 +359,37 @@ def _skip_warnings(heads: list[_Heading], levels: list[tuple[int, int | None]], 
     return warnings
 
 
-def build_sections(text: str, hr: HeadingRules, doc_title: str | None = None) -> tuple[list[Section], list[DocWarning]]:
-    """The section tree of ``text`` and the numbering warnings."""
-    lines = text_lines(text)
-    heads = find_headings(lines, hr, doc_title)
+def _trim_end(text: str, end: int) -> int:
+    """``len(text[:end].rstrip())`` without copying the prefix."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def build_sections(
+    text: str, hr: HeadingRules, doc_title: str | None = None, view: str | None = None
+) -> tuple[list[Section], list[DocWarning]]:
+    """The section tree of ``text`` and the numbering warnings.
+
+    ``view`` is the text's simplified view (same length, same offsets) when it is in traditional script: headings are
+    found in the view, their numbers and titles are taken from the text as written.
+    """
+    # a line is read without its Markdown `#` markers; its span still starts at the line
+    raw = text_lines(text)
+    shown = [hr._markdown.sub("", ln.text, count=1) for ln in raw]
+    matched = shown if view is None else [hr._markdown.sub("", ln.text, count=1) for ln in text_lines(view)]
+    lines = [Line(ln.start, ln.end, m) for ln, m in zip(raw, matched, strict=True)]
+    heads = find_headings(lines, hr, doc_title, shown)
     levels = _levels(heads)
-    # a section ends where the next heading of the same or a higher level starts (or at the end)
-    ends = [len(text.rstrip())] * len(heads)
+    # a section ends where the next heading of the same or a higher level starts (or at the end), before the
+    # whitespace that precedes it: walk back over that whitespace rather than strip a prefix (linear, same result)
+    ends = [_trim_end(text, len(text))] * len(heads)
     open_: list[int] = []
     for idx, (level, _) in enumerate(levels):
-        while open_ and levels[open_[-1]][0] >= level:
-            ends[open_.pop()] = len(text[: lines[heads[idx].line].start].rstrip())
+        if open_ and levels[open_[-1]][0] >= level:
+            end = _trim_end(text, lines[heads[idx].line].start)
+            while open_ and levels[open_[-1]][0] >= level:
+                ends[open_.pop()] = end
         open_.append(idx)
     sections = [
         Section(
