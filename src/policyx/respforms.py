@@ -268,11 +268,11 @@ def _table_zones(text: str, sections: list[Section], rr: ResponsibilityRules) ->
     return zones
 
 
-def _split_by_rows(run: list[_Line], rows: list[tuple[int, int]]) -> list[list[_Line]]:
-    """A run of unit lines never spans two table rows (row spans from the tables stage, when it gave them)."""
+def _split_by_rows(run: list[_Line], rows: list[tuple[int, int]], starts: list[int]) -> list[list[_Line]]:
+    """A run of unit lines never spans two table rows (row spans from the tables stage, when it gave them);
+    ``starts`` are the rows' start offsets, built once per document by the caller."""
     out: list[list[_Line]] = []
     last: int | None = None
-    starts = [a for a, _ in rows]  # rows come in document order
     for ln in run:
         i = bisect_right(starts, ln.start) - 1
         row = i if i >= 0 and ln.start < rows[i][1] else None
@@ -318,7 +318,8 @@ def find_cells(
         prev_end = line.end
     if task_rows:
         rows = sorted(task_rows)
-        runs = [part for run in runs for part in _split_by_rows(run, rows)]
+        starts = [a for a, _ in rows]
+        runs = [part for run in runs for part in _split_by_rows(run, rows, starts)]
     found: list[Found] = []
     for run in runs:
         units = [u for ln in run for u in ln.units]
