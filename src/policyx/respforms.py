@@ -21,7 +21,7 @@ from policyx.departments import DepartmentRules, Resolver
 from policyx.models import DocWarning, Section
 from policyx.rules import Pattern, Rule, RuleFile, RuleModel, RuleSet, check_ids_unique
 from policyx.spans import Covering
-from policyx.unitlist import ListSyntax, Unit, parse_units, split_conjunction, split_pieces
+from policyx.unitlist import ListSyntax, Unit, _strip_roles, parse_units, split_conjunction, split_pieces
 
 
 class FieldRule(Rule):
@@ -125,6 +125,7 @@ class ResponsibilityRules(RuleFile):
 
 
 _WS = regex.compile(r"\s+")
+_WS_RUN = regex.compile(r"\S+")  # the words of a cell that white space separates
 _LINE = regex.compile(r"[^\n]+")
 _HEADER_MAX = 40  # a column header line is short; longer lines are not checked against the header pattern
 
@@ -408,17 +409,48 @@ def find_lead_phrases(text: str, rr: ResponsibilityRules, dr: Resolver, taken: l
     return found
 
 
+def column_units(cell: str, rr: ResponsibilityRules, dr: Resolver) -> list[Unit]:
+    """The units of a table cell under a unit column (牵头单位, 责任单位, 协同单位), offsets into ``cell``.
+
+    The header already says the cell names units, so every piece is kept (no known department needed); the
+    list separators split it, and so does white space when every piece it separates looks like a unit
+    (``财政局 住建局 各区镇街道``). Role words are stripped (``牵头`` marks a lead)."""
+    syn = rr._syntax
+    out: list[Unit] = []
+    for a, b in split_pieces(cell, syn):
+        raw = cell[a:b]
+        name, lead, _ = _strip_roles(raw, syn)
+        skip = len(name) - len(name.lstrip(rr.trim))
+        name = name.strip(rr.trim)
+        if not name:
+            continue
+        start = a + skip
+        words = list(_WS_RUN.finditer(name))
+        if len(words) > 1 and all(dr.looks_like_unit(w.group()) for w in words):
+            out += [Unit(w.group(), start + w.start(), start + w.end(), lead) for w in words]
+        else:
+            compact = _WS.sub("", name)
+            out.append(Unit(compact, start, start + len(name), lead))
+    return out
+
+
 def find_responsibilities(
-    text: str, sections: list[Section], rules: RuleSet, task_rows: Sequence[tuple[int, int]] = ()
+    text: str,
+    sections: list[Section],
+    rules: RuleSet,
+    task_rows: Sequence[tuple[int, int]] = (),
+    known: Sequence[Found] = (),
 ) -> tuple[list[Found], list[DocWarning]]:
-    """Every responsibility record in ``text``; ``task_rows`` are the row spans of task tables, when known."""
+    """Every responsibility record in ``text``; ``task_rows`` are the row spans of task tables, when known;
+    ``known`` are records already made (a table's rows read by their columns): their text is not read again."""
     rr = rules.get(ResponsibilityRules)
     dr = rules.get(DepartmentRules).resolver
     tags, warnings = find_tags(text, rr, dr)
-    taken = list(tags)
+    tags = [f for f in tags if not _taken_index(list(known)).covers(f.start)] if known else tags
+    taken = [*known, *tags]
     taken += find_fields(text, rr, dr, taken)
     taken += find_bracketed_lists(text, rr, dr, taken)
     taken += find_tab_rows(text, rr, dr)
     taken += find_cells(text, sections, rr, dr, taken, task_rows)
     taken += find_lead_phrases(text, rr, dr, taken)
-    return sorted(taken, key=lambda f: f.start), warnings
+    return sorted(taken[len(known) :], key=lambda f: f.start), warnings

@@ -32,6 +32,7 @@ from policyx.quantities import Mention, find_quantities
 from policyx.rules import Pattern, Rule, RuleFile, RuleModel, RuleSet, check_ids_unique
 from policyx.spans import Covering, depths
 from policyx.tables.cells import squeeze
+from policyx.tables.columns import cells_of_role
 from policyx.tables.read import bracket_unit
 from policyx.tables.rules import TableRules
 
@@ -658,6 +659,14 @@ def extract_quantities(doc: Document, rules: RuleSet) -> Document:
     statistics: list[Statistic | dict[str, Any]] = list(doc.statistics)
     warnings = list(doc.warnings)
     found = [f for lo, hi in _paragraphs(doc.text) for f in _classify(ctx, lo, hi)]
+    # --- hook (tables): a progress column (进展情况, 完成情况) reports what was done, so its quantities are
+    # statistics, never targets (policyx.tables.columns); the rest of the decision is this module's
+    progress_rule, progress_cells = cells_of_role(doc, rules, "progress")
+    progress = Covering(progress_cells)
+    for f in found:
+        if f.kind == "target" and progress.covers(f.mention.num_start):
+            f.kind, f.year, f.rule = "statistic", None, progress_rule
+    # --- end of hook
     # a standards cell is read on its own, so no clause or year of its neighbours' cells reaches into it
     cell_ctx = replace(ctx, skip=Covering(r.span for r in (*doc.targets, *doc.statistics)))
     std_rule = f"/{cues.standards_table.id}"

@@ -8,11 +8,14 @@ instead of a table.
 
 from __future__ import annotations
 
+from policyx.departments import DepartmentRules
 from policyx.locate import SectionIndex
-from policyx.models import Document, DocWarning, Statistic, Table, Target
+from policyx.models import Document, DocWarning, Responsibility, Statistic, Table, Target
+from policyx.respforms import ResponsibilityRules
 from policyx.rules import RuleSet
 from policyx.tables.grid import reconstruct
 from policyx.tables.read import read_indicators, table_kind
+from policyx.tables.rowunits import row_responsibilities
 from policyx.tables.rules import TableRules
 
 
@@ -20,7 +23,10 @@ def extract_tables(doc: Document, rules: RuleSet) -> Document:
     tr = rules.get(TableRules)
     # no table runs across a heading: the heading lines bound the last row
     stops = {s.span[0] for s in doc.sections}
-    grids, failures = reconstruct(doc.text, tr, stops)
+    dr = rules.get(DepartmentRules).resolver
+    grids, failures = reconstruct(doc.text, tr, stops, dr)
+    by_columns = {tr.pipe_rule.id}  # readers whose rows give their units here (the rest: respforms' line forms)
+    resps: list[Responsibility] = []
     index = SectionIndex(doc.sections)
     tables: list[Table] = []
     targets: list[Target] = []
@@ -45,12 +51,15 @@ def extract_tables(doc: Document, rules: RuleSet) -> Document:
             t, s = read_indicators(grid, no, doc.text, index, tr)
             targets += t
             stats += s
+        if grid.rule in by_columns:
+            resps += row_responsibilities(grid, no, doc.text, index, tr, rules.get(ResponsibilityRules), dr)
     warnings = [DocWarning(code="table_unreconstructed", message=f.message, span=f.span) for f in failures]
     return doc.model_copy(
         update={
             "tables": [*doc.tables, *tables],
             "targets": [*doc.targets, *targets],
             "statistics": [*doc.statistics, *stats],
+            "responsibilities": [*doc.responsibilities, *resps],
             "warnings": [*doc.warnings, *warnings],
         }
     )

@@ -1,0 +1,116 @@
+"""Tables flattened to cells closed by ``|`` (``民政局 |`` on a line of its own), SPEC 9.
+
+A CMS page's table often arrives one cell per line, each closed by `` |``, with no sign of where the header
+ends or a row begins, and with a row's empty cells simply missing. The header is the run of leading cells
+that read like column names; among its possible lengths, the one whose rows fit their columns best wins
+(``columns.cell_cost``: a lone number under 序号, units under 牵头单位, a name under 分管领导). With a 序号
+column a row starts at each row number; without one, rows are cut every header-width cells.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from policyx.departments import Resolver
+from policyx.locate import Line
+from policyx.models import Span
+from policyx.tables.cells import Cell, Grid, squeeze
+from policyx.tables.columns import align, cell_cost, roles_of
+from policyx.tables.rules import TableRules
+
+_HEADER_MAX = 16  # characters of a column name
+_PROSE = regex.compile(r"[。,，;；:：、!?！？]")
+_ORPHAN = 4.0  # a cell before the first row number that is not part of the header
+
+
+def pipe_cells(line: Line) -> list[Cell]:
+    """The cells of a line closed by ``|``: ``序号 | 名称 |`` → 序号, 名称 (spans exact)."""
+    cells: list[Cell] = []
+    pos = line.start
+    parts = line.text.split("|")
+    for part in parts[:-1]:  # the text after the last | is the closing white space
+        lead = len(part) - len(part.lstrip())
+        text = part.strip()
+        if text:
+            cells.append(Cell(text, pos + lead, pos + lead + len(text)))
+        pos += len(part) + 1
+    return cells
+
+
+def _header_like(cell: Cell, tr: TableRules, dr: Resolver) -> bool:
+    s = squeeze(cell.text)
+    if not s or len(s) > _HEADER_MAX or _PROSE.search(s) or tr.match("seq_cell", s):
+        return False
+    return tr.role_of(s) is not None or not dr.looks_like_unit(s)  # 责任单位 names a column, 民政局 a unit
+
+
+def _rows(cells: list[Cell], header: list[str], roles: list[str | None], tr: TableRules) -> list[list[Cell]] | None:
+    """The body cells cut into rows: at each row number under a 序号 column, else every ``len(header)`` cells."""
+    n = len(header)
+    if "seq" not in roles:
+        return [cells[i : i + n] for i in range(0, len(cells), n)]
+    rows: list[list[Cell]] = [[]]
+    last: int | None = None
+    for c in cells:
+        m = tr.match("seq_cell", squeeze(c.text))
+        num = int(m.group("n")) if m else None
+        if num is not None and (last is None or num == last + 1):
+            rows.append([])
+            last = num
+        rows[-1].append(c)
+    return rows  # rows[0]: cells before the first number (orphans)
+
+
+def _fit(cells: list[Cell], header: list[str], tr: TableRules, dr: Resolver) -> tuple[float, list[list[Cell]]]:
+    """The cost of reading ``cells`` as rows under ``header``, and the rows with every column filled."""
+    roles = roles_of(header, tr)
+    rows = _rows(cells, header, roles, tr)
+    if rows is None:
+        return float("inf"), []
+    total = 0.0
+    if "seq" in roles:
+        total += _ORPHAN * len(rows[0])
+        rows = rows[1:]
+    out: list[list[Cell]] = []
+    for row in rows:
+        if not row:
+            continue
+        cost, cols = align([[cell_cost(c.text, r, tr, dr) for r in roles] for c in row])
+        if not cols:
+            return float("inf"), []
+        total += cost
+        full = [Cell("", row[0].start, row[0].start)] * len(header)
+        for c, j in zip(row, cols, strict=True):
+            full[j] = c
+        # an empty cell sits where it would have been printed: right after the cell before it
+        for j in range(1, len(full)):
+            if not full[j].text and full[j - 1].text:
+                full[j] = Cell("", full[j - 1].end, full[j - 1].end)
+        out.append(full)
+    return total, out
+
+
+def pipe_block(lines: list[Line], tr: TableRules, dr: Resolver) -> Grid | None:
+    """The table of a run of lines closed by ``|``, or None when no header with a known column is found."""
+    per_line = [pipe_cells(ln) for ln in lines]
+    cells = [c for cs in per_line for c in cs]
+    lead = 0
+    while lead < len(cells) and _header_like(cells[lead], tr, dr):
+        lead += 1
+    best: tuple[float, int, list[list[Cell]]] | None = None
+    for h in range(2, lead + 1):
+        header = [squeeze(c.text) for c in cells[:h]]
+        if not any(tr.role_of(x) for x in header):
+            continue
+        cost, rows = _fit(cells[h:], header, tr, dr)
+        if rows and (best is None or cost < best[0]):
+            best = (cost, h, rows)
+    if best is None:
+        return None
+    _, h, rows = best
+    header = [squeeze(c.text) for c in cells[:h]]
+    spans: list[Span] = []
+    for row in rows:
+        filled = [c for c in row if c.text]
+        spans.append((filled[0].start, filled[-1].end))
+    return Grid(header, rows, spans, (lines[0].start, lines[-1].end), tr.pipe_rule.id)
