@@ -56,6 +56,7 @@ class PhraseForm(Rule):
 class Forms(RuleModel):
     tag: Rule
     field: FieldForm
+    inline: Rule
     cell: CellForm
     tab_row: TabRowForm
     bracket: Rule
@@ -74,6 +75,8 @@ class ResponsibilityRules(RuleFile):
     roles: list[RoleRule]
     trim: str
     forms: Forms
+    person_label: Pattern
+    inline_label: Pattern
 
     _syntax: ListSyntax = PrivateAttr()
     _tag_open: regex.Pattern[str] = PrivateAttr()
@@ -87,11 +90,15 @@ class ResponsibilityRules(RuleFile):
     _empty: regex.Pattern[str] = PrivateAttr()
     _lead_label: regex.Pattern[str] = PrivateAttr()
     _close_of: dict[str, str] = PrivateAttr()
+    _person: regex.Pattern[str] = PrivateAttr()
+    _inline_label: regex.Pattern[str] = PrivateAttr()
+    _inline_start: regex.Pattern[str] = PrivateAttr()
 
     def model_post_init(self, _ctx: object) -> None:
         f = self.forms
         check_ids_unique(
-            [*self.fields, *self.roles, f.tag, f.field, f.cell, f.tab_row, f.bracket, f.lead_phrase], self.FILE
+            [*self.fields, *self.roles, f.tag, f.field, f.inline, f.cell, f.tab_row, f.bracket, f.lead_phrase],
+            self.FILE,
         )
         opens = "".join(o for o, _ in self.brackets)
         self._close_of = dict(self.brackets)
@@ -116,6 +123,9 @@ class ResponsibilityRules(RuleFile):
         self._empty = regex.compile(f.tab_row.empty)
         lead_labels = "|".join(f"(?:{fr.label})" for fr in self.fields if fr.lead) or r"(?!)"
         self._lead_label = regex.compile(lead_labels)
+        self._person = regex.compile(self.person_label)
+        self._inline_label = regex.compile(f"{self.inline_label}{self.colon}")
+        self._inline_start = regex.compile(f"(?<=[ \t\u3000])(?=(?:{labels}){self.colon})")
 
     def field_of(self, m: regex.Match[str]) -> FieldRule:
         for i, fr in enumerate(self.fields):
@@ -126,6 +136,8 @@ class ResponsibilityRules(RuleFile):
 
 _WS = regex.compile(r"\s+")
 _WS_RUN = regex.compile(r"\S+")  # the words of a cell that white space separates
+_SPACE_RUN = regex.compile(r"\s*")
+_SENTENCE_END = regex.compile(r"[。;；!！?？]")
 _LINE = regex.compile(r"[^\n]+")
 _HEADER_MAX = 40  # a column header line is short; longer lines are not checked against the header pattern
 
@@ -195,6 +207,79 @@ def find_tags(text: str, rr: ResponsibilityRules, dr: Resolver) -> tuple[list[Fo
         if units:
             found.append(Found(m.start(), close + 1, units, lead, rr.forms.tag.id, m.start()))
     return found, warnings
+
+
+def _labelled_units(value: str, rr: ResponsibilityRules, dr: Resolver) -> list[Unit] | None:
+    """The units of a labelled field's value (offsets into ``value``), or None when a piece is no unit name:
+    the label says units follow, so the look of one (宁波电业局) is enough."""
+    out: list[Unit] = []
+    for a, b in split_pieces(value, rr._syntax):
+        name, lead, _ = _strip_roles(value[a:b], rr._syntax)
+        skip = len(name) - len(name.lstrip(rr.trim))
+        name = name.strip(rr.trim)
+        if not name:
+            continue
+        if not (dr.looks_like_unit(name) or dr.shape.fullmatch(name)):
+            return None
+        start = a + skip
+        parts = split_conjunction(name, rr._syntax, dr)
+        out += [Unit(sub, start + off, start + off + len(sub), lead) for sub, off in parts]
+    return out
+
+
+def _inline_value_end(text: str, start: int, limit: int, rr: ResponsibilityRules, dr: Resolver) -> int:
+    """Where a field's value written inline ends: its first word, then each word after white space that starts
+    with a unit (配合单位:市公安局、市城管局,各区政府 鄞州 … stops before 鄞州), never past another label."""
+    end = start
+    for w in _WS_RUN.finditer(text, start, limit):
+        word = w.group()
+        if end > start:
+            if rr._inline_label.match(word):
+                break
+            first = next(iter(split_pieces(word, rr._syntax)))
+            piece = _strip_roles(word[first[0] : first[1]], rr._syntax)[0].strip(rr.trim)
+            if not piece or not dr.looks_like_unit(piece):
+                break
+        stop = _SENTENCE_END.search(word)
+        if stop:  # a sentence ends inside the word: so does the value
+            return w.start() + stop.start()
+        end = w.end()
+    return end
+
+
+def find_inline_fields(text: str, rr: ResponsibilityRules, dr: Resolver, taken: list[Found]) -> list[Found]:
+    """A run of fields written inline, separated by white space: ``牵头领导:X 责任单位:Y 项目责任人:Z 配合单位:W
+    实际完成情况:…``. One record of the unit fields' units from the first unit field to the last one; the
+    people's fields are passed over, any other label ends the run."""
+    found: list[Found] = []
+    claimed = _taken_index(taken)
+    for m in rr._inline_start.finditer(text):
+        if claimed.covers(m.start()) or (found and m.start() < found[-1].end):
+            continue
+        units: list[str] = []
+        lead: list[str] = []
+        pos, end = m.start(), m.start()
+        limit = min(len(text), m.start() + rr.max_tag_len)
+        while pos < limit:
+            label = rr._inline_label.match(text, pos)
+            if label is None:
+                break
+            field = rr._field_label.match(text, pos)
+            value_end = _inline_value_end(text, label.end(), limit, rr, dr)
+            if field is not None and field.end() == label.end():
+                parsed = _labelled_units(text[label.end() : value_end], rr, dr)
+                if not parsed:
+                    break
+                fr = rr.field_of(field)
+                units += [u.name for u in parsed]
+                lead += [u.name for u in parsed if fr.lead or u.lead]
+                end = label.end() + parsed[-1].end
+            elif not rr._person.fullmatch(label.group().rstrip(":： \t")):
+                break  # 实际完成情况: the run of responsibility fields is over
+            pos = _SPACE_RUN.match(text, value_end).end()  # type: ignore[union-attr]
+        if units:
+            found.append(Found(m.start(), end, units, lead, rr.forms.inline.id, m.start()))
+    return found
 
 
 def find_bracketed_lists(text: str, rr: ResponsibilityRules, dr: Resolver, taken: list[Found]) -> list[Found]:
@@ -449,6 +534,7 @@ def find_responsibilities(
     tags = [f for f in tags if not _taken_index(list(known)).covers(f.start)] if known else tags
     taken = [*known, *tags]
     taken += find_fields(text, rr, dr, taken)
+    taken += find_inline_fields(text, rr, dr, taken)
     taken += find_bracketed_lists(text, rr, dr, taken)
     taken += find_tab_rows(text, rr, dr)
     taken += find_cells(text, sections, rr, dr, taken, task_rows)
