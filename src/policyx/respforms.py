@@ -77,6 +77,8 @@ class ResponsibilityRules(RuleFile):
     forms: Forms
     person_label: Pattern
     inline_label: Pattern
+    glued_suffix: Pattern
+    glued_min: int = 3
 
     _syntax: ListSyntax = PrivateAttr()
     _tag_open: regex.Pattern[str] = PrivateAttr()
@@ -93,6 +95,7 @@ class ResponsibilityRules(RuleFile):
     _person: regex.Pattern[str] = PrivateAttr()
     _inline_label: regex.Pattern[str] = PrivateAttr()
     _inline_start: regex.Pattern[str] = PrivateAttr()
+    _glued_end: regex.Pattern[str] = PrivateAttr()
 
     def model_post_init(self, _ctx: object) -> None:
         f = self.forms
@@ -124,6 +127,8 @@ class ResponsibilityRules(RuleFile):
         lead_labels = "|".join(f"(?:{fr.label})" for fr in self.fields if fr.lead) or r"(?!)"
         self._lead_label = regex.compile(lead_labels)
         self._person = regex.compile(self.person_label)
+        bracket = "|".join(f"{regex.escape(o)}[^{regex.escape(o + c)}]*{regex.escape(c)}" for o, c in self.brackets)
+        self._glued_end = regex.compile(f"(?:{self.glued_suffix})(?:{bracket})?")
         self._inline_label = regex.compile(f"{self.inline_label}{self.colon}")
         self._inline_start = regex.compile(f"(?<=[ \t\u3000])(?=(?:{labels}){self.colon})")
 
@@ -207,6 +212,33 @@ def find_tags(text: str, rr: ResponsibilityRules, dr: Resolver) -> tuple[list[Fo
         if units:
             found.append(Found(m.start(), close + 1, units, lead, rr.forms.tag.id, m.start()))
     return found, warnings
+
+
+def glued_units(text: str, start: int, rr: ResponsibilityRules, dr: Resolver, limit: int | None = None) -> list[Unit]:
+    """Units glued together from ``start`` on (``教育局经开区高新园(邹区镇)各街道市国有公司2促进…``): each the
+    shortest run ending in a unit word (``glued_suffix``, with the bracket right after it), at least
+    ``glued_min`` characters, no digit, not the start of a task; the list ends before the first run that is none."""
+    out: list[Unit] = []
+    pos, limit = start, len(text) if limit is None else limit
+    while pos < limit:
+        found = None
+        for m in rr._glued_end.finditer(text, pos + 1, min(limit, pos + _GLUED_MAX)):
+            name = text[pos : m.end()]
+            if len(name) < rr.glued_min:
+                continue
+            if _NOT_GLUED.search(name) or dr.not_unit.search(name):
+                break
+            found = m.end()
+            break
+        if found is None:
+            break
+        out.append(Unit(text[pos:found], pos, found))
+        pos = found
+    return out
+
+
+_GLUED_MAX = 16  # characters of one unit's name
+_NOT_GLUED = regex.compile(r"[\d\s。,，;；、:：“”《》]")
 
 
 def _labelled_units(value: str, rr: ResponsibilityRules, dr: Resolver) -> list[Unit] | None:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from policyx.departments import Resolver
 from policyx.locate import Line, text_lines
+from policyx.respforms import ResponsibilityRules
 from policyx.tables.attr import attr_at
 from policyx.tables.cells import Cell, Failure, Grid, squeeze
 from policyx.tables.flat import flat_at
+from policyx.tables.glued import glued_at
 from policyx.tables.pipe import pipe_block
 from policyx.tables.rules import TableRules
 from policyx.tables.tab import tab_block, tab_blocks
@@ -20,10 +22,15 @@ __all__ = ["Cell", "Failure", "Grid", "Line", "reconstruct", "squeeze"]
 
 
 def reconstruct(
-    text: str, tr: TableRules, stops: set[int] | None = None, dr: Resolver | None = None
+    text: str,
+    tr: TableRules,
+    stops: set[int] | None = None,
+    dr: Resolver | None = None,
+    rr: ResponsibilityRules | None = None,
 ) -> tuple[list[Grid], list[Failure]]:
     """Every table of ``text``; ``stops`` are offsets of heading lines that no table crosses; ``dr`` (the
-    departments' resolver) lets cells closed by ``|`` be read by what their columns hold."""
+    departments' resolver) lets cells closed by ``|`` be read by what their columns hold, and with ``rr`` (the
+    responsibility rules) cells glued together be cut at their units."""
     stops = stops or set()
     lines = text_lines(text)
     grids: list[Grid] = []
@@ -42,6 +49,9 @@ def reconstruct(
                 j += 1
             found = [pipe_block(lines[i:j], tr, dr)] if j - i >= tr.pipe_min_lines else []
             i = max(j, i + 1)
+        elif dr is not None and rr is not None and tr.match("glued_header", lines[i].text):
+            one, i = glued_at(lines, i, tr, rr, dr)
+            found = [one]
         elif tr.match("seq_header", squeeze(lines[i].text)):
             one, i = flat_at(lines, i, tr, stops)
             found = [one]

@@ -71,6 +71,9 @@ class TableRules(RuleFile):
     pipe_min_lines: int = 4
     pipe_rule: Rule
     row_units_rule: Rule
+    glued_header: PatternRule
+    page_marker: PatternRule
+    glued_rule: Rule
 
     _re: dict[str, regex.Pattern[str]] = PrivateAttr()
     _joins: list[tuple[regex.Pattern[str], regex.Pattern[str]]] = PrivateAttr()
@@ -109,10 +112,14 @@ class TableRules(RuleFile):
             self.pipe_line,
             self.pipe_rule,
             self.row_units_rule,
+            self.glued_header,
+            self.page_marker,
+            self.glued_rule,
         ]
         check_ids_unique(rules, self.FILE)
         named = ("seq_header", "seq_cell", "lead_header", "header_vocab", "fragment", "unit_line", "numeric_cell")
         named += ("fragment_tail", "unit_list", "year_only", "header_year", "binding_cell", "pipe_line")
+        named += ("glued_header", "page_marker")
         self._re = {name: regex.compile(getattr(self, name).pattern) for name in named}
         self._re["unit_bracket"] = regex.compile(self.unit_bracket.pattern)
         self._re["value_cell"] = regex.compile(self.value_cell.pattern)
@@ -152,3 +159,7 @@ class TableRules(RuleFile):
         """The role of the column named ``header`` (white space removed first): the first role rule that matches."""
         h = "".join(header.split())
         return next((r for pat, r in self._roles if pat.search(h)), None)
+
+    def names_column(self, text: str) -> bool:
+        """Whether some role's pattern covers the whole of ``text``: a column name, nothing before or after it."""
+        return any((m := pat.search(text)) is not None and m.span() == (0, len(text)) for pat, _ in self._roles)

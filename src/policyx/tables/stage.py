@@ -24,8 +24,10 @@ def extract_tables(doc: Document, rules: RuleSet) -> Document:
     # no table runs across a heading: the heading lines bound the last row
     stops = {s.span[0] for s in doc.sections}
     dr = rules.get(DepartmentRules).resolver
-    grids, failures = reconstruct(doc.text, tr, stops, dr)
-    by_columns = {tr.pipe_rule.id}  # readers whose rows give their units here (the rest: respforms' line forms)
+    rr = rules.get(ResponsibilityRules)
+    grids, failures = reconstruct(doc.text, tr, stops, dr, rr)
+    # the readers whose rows give their units here (respforms' line forms read flattened and TAB rows)
+    by_columns = {tr.pipe_rule.id, tr.glued_rule.id}
     resps: list[Responsibility] = []
     index = SectionIndex(doc.sections)
     tables: list[Table] = []
@@ -52,7 +54,7 @@ def extract_tables(doc: Document, rules: RuleSet) -> Document:
             targets += t
             stats += s
         if grid.rule in by_columns:
-            resps += row_responsibilities(grid, no, doc.text, index, tr, rules.get(ResponsibilityRules), dr)
+            resps += row_responsibilities(grid, no, doc.text, index, tr, rr, dr)
     warnings = [DocWarning(code="table_unreconstructed", message=f.message, span=f.span) for f in failures]
     return doc.model_copy(
         update={
