@@ -130,7 +130,8 @@ class ResponsibilityRules(RuleFile):
         bracket = "|".join(f"{regex.escape(o)}[^{regex.escape(o + c)}]*{regex.escape(c)}" for o, c in self.brackets)
         self._glued_end = regex.compile(f"(?:{self.glued_suffix})(?:{bracket})?")
         self._inline_label = regex.compile(f"{self.inline_label}{self.colon}")
-        self._inline_start = regex.compile(f"(?<=[ \t\u3000])(?=(?:{labels}){self.colon})")
+        # after white space in a line, or opening a line whose value runs on into other words
+        self._inline_start = regex.compile(f"(?:^|(?<=[ \t\u3000]))(?=(?:{labels}){self.colon})", regex.MULTILINE)
 
     def field_of(self, m: regex.Match[str]) -> FieldRule:
         for i, fr in enumerate(self.fields):

@@ -16,6 +16,7 @@ from policyx.tables.flat import flat_at
 from policyx.tables.glued import glued_at
 from policyx.tables.pipe import pipe_block
 from policyx.tables.rules import TableRules
+from policyx.tables.spaced import spaced_tables
 from policyx.tables.tab import tab_block, tab_blocks
 
 __all__ = ["Cell", "Failure", "Grid", "Line", "reconstruct", "squeeze"]
@@ -59,7 +60,7 @@ def reconstruct(
             grid, i = attr_at(lines, i, tr, stops)
             found = [grid]
         else:
-            found = []
+            found = list(spaced_tables(lines[i], tr)) if dr is not None else []
             i += 1
         grids += [f for f in found if isinstance(f, Grid)]
         failures += [f for f in found if isinstance(f, Failure)]

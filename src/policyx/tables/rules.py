@@ -74,6 +74,7 @@ class TableRules(RuleFile):
     glued_header: PatternRule
     page_marker: PatternRule
     glued_rule: Rule
+    spaced_rule: Rule
 
     _re: dict[str, regex.Pattern[str]] = PrivateAttr()
     _joins: list[tuple[regex.Pattern[str], regex.Pattern[str]]] = PrivateAttr()
@@ -115,6 +116,7 @@ class TableRules(RuleFile):
             self.glued_header,
             self.page_marker,
             self.glued_rule,
+            self.spaced_rule,
         ]
         check_ids_unique(rules, self.FILE)
         named = ("seq_header", "seq_cell", "lead_header", "header_vocab", "fragment", "unit_line", "numeric_cell")

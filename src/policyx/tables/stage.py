@@ -17,6 +17,7 @@ from policyx.tables.grid import reconstruct
 from policyx.tables.read import read_indicators, table_kind
 from policyx.tables.rowunits import row_responsibilities
 from policyx.tables.rules import TableRules
+from policyx.tables.spaced import read_spaced
 
 
 def extract_tables(doc: Document, rules: RuleSet) -> Document:
@@ -53,6 +54,10 @@ def extract_tables(doc: Document, rules: RuleSet) -> Document:
             t, s = read_indicators(grid, no, doc.text, index, tr)
             targets += t
             stats += s
+        if grid.rule == tr.spaced_rule.id:
+            t, s = read_spaced(grid, no, doc.text, _paragraph(doc.text, start), index, rules)
+            targets += t
+            stats += s
         if grid.rule in by_columns:
             resps += row_responsibilities(grid, no, doc.text, index, tr, rr, dr)
     warnings = [DocWarning(code="table_unreconstructed", message=f.message, span=f.span) for f in failures]
@@ -65,3 +70,10 @@ def extract_tables(doc: Document, rules: RuleSet) -> Document:
             "warnings": [*doc.warnings, *warnings],
         }
     )
+
+
+def _paragraph(text: str, pos: int) -> tuple[int, int]:
+    """The line (paragraph) holding offset ``pos``."""
+    lo = text.rfind("\n", 0, pos) + 1
+    hi = text.find("\n", pos)
+    return lo, len(text) if hi < 0 else hi
