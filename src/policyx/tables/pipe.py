@@ -4,7 +4,8 @@ A CMS page's table often arrives one cell per line, each closed by `` |``, with 
 ends or a row begins, and with a row's empty cells simply missing. The header is the run of leading cells
 that read like column names; among its possible lengths, the one whose rows fit their columns best wins
 (``columns.cell_cost``: a lone number under 序号, units under 牵头单位, a name under 分管领导). With a 序号
-column a row starts at each row number; without one, rows are cut every header-width cells.
+column a row starts at each row number; without one, rows are cut every header-width cells. Lines that hold
+several cells each (``| 序号 | 项目 | 牵头单位 |``) are rows of their own.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from policyx.tables.rules import TableRules
 _HEADER_MAX = 16  # characters of a column name
 _PROSE = regex.compile(r"[。,，;；:：、!?！？]")
 _ORPHAN = 4.0  # a cell before the first row number that is not part of the header
+_RULE = regex.compile(r"^:?-{2,}:?$")  # a Markdown rule cell
 
 
 def pipe_cells(line: Line) -> list[Cell]:
@@ -90,9 +92,34 @@ def _fit(cells: list[Cell], header: list[str], tr: TableRules, dr: Resolver) -> 
     return total, out
 
 
+def _line_rows(per_line: list[list[Cell]], span: Span, tr: TableRules, dr: Resolver) -> Grid | None:
+    """A table written one row per line (``| 序号 | 项目 | 牵头单位 |``, Markdown's form): the first line is the
+    header, a rule line (``|---|---|``) is skipped, a row short of cells is placed by what its columns hold."""
+    rows = [cs for cs in per_line if cs and not all(_RULE.match(c.text) for c in cs)]
+    if len(rows) < 2:
+        return None
+    header = [squeeze(c.text) for c in rows[0]]
+    if not any(tr.role_of(h) for h in header):
+        return None
+    roles = roles_of(header, tr)
+    out: list[list[Cell]] = []
+    for row in rows[1:]:
+        _, cols = align([[cell_cost(c.text, r, tr, dr) for r in roles] for c in row])
+        if not cols:
+            return None  # more cells than the header names: not this form
+        full = [Cell("", row[0].start, row[0].start)] * len(header)
+        for c, j in zip(row, cols, strict=True):
+            full[j] = c
+        out.append(full)
+    spans = [(r[0].start, r[-1].end) for r in rows[1:]]
+    return Grid(header, out, spans, span, tr.pipe_rule.id)
+
+
 def pipe_block(lines: list[Line], tr: TableRules, dr: Resolver) -> Grid | None:
     """The table of a run of lines closed by ``|``, or None when no header with a known column is found."""
     per_line = [pipe_cells(ln) for ln in lines]
+    if 3 * sum(len(cs) >= 2 for cs in per_line) >= 2 * len(per_line):  # most lines hold several cells
+        return _line_rows(per_line, (lines[0].start, lines[-1].end), tr, dr)
     cells = [c for cs in per_line for c in cs]
     lead = 0
     while lead < len(cells) and _header_like(cells[lead], tr, dr):
