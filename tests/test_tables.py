@@ -465,3 +465,23 @@ def test_spec_inline_fields(case: dict, rules: RuleSet) -> None:
     for r, want in zip(got, case["responsibilities"], strict=True):
         if "quote" in want:
             assert r.quote == want["quote"]
+
+
+def test_cells_closed_by_bars_one_row_per_line(rules: RuleSet) -> None:
+    # dev/58's row written as a Markdown table: each line a row, the rule line skipped, the empty cell placed
+    text = (
+        "| 项目名称 | 内容 | 牵头单位 | 进展情况(7月) |\n"
+        "|---|---|---|---|\n"
+        "| 婴幼儿童照护服务项目 | 新增示范型儿童之家12家。 | 区民政局、区卫生健康局 | 已新增示范型儿童之家10家。 |\n"
+        "| 婴幼儿童照护服务项目 | 新增婴幼儿照护服务托位180个以上。 | 区卫生健康局 |\n"
+    )
+    doc = _pipeline(text, rules)
+    (table,) = doc.tables
+    assert table.header == ["项目名称", "内容", "牵头单位", "进展情况(7月)"]
+    assert table.kind == "tasks"
+    assert table.rows[1] == ["婴幼儿童照护服务项目", "新增婴幼儿照护服务托位180个以上。", "区卫生健康局", ""]
+    assert [(r.units, r.lead) for r in doc.responsibilities] == [
+        (["区民政局", "区卫生健康局"], ["区民政局", "区卫生健康局"]),
+        (["区卫生健康局"], ["区卫生健康局"]),
+    ]
+    assert [s.value for s in doc.statistics] == [10]
