@@ -23,6 +23,7 @@ from policyx.tables.rules import TableRules
 from policyx.unitlist import Unit
 
 _HEADER_CELL_MAX = 10  # characters of one glued column name
+_HEADER_MAX = 80  # characters of a glued header
 _PERSON = (3, 2, 4)  # lengths of a person's name, most common first
 _DIGITS = regex.compile(r"\d+")
 
@@ -92,6 +93,8 @@ def glued_at(
     digit = _DIGITS.search(line.text, m.end())
     if digit is None:
         return None, i + 1
+    if digit.start() - head_start > _HEADER_MAX:
+        return None, i + 1  # 序号 in a sentence: no run of column names up to a row number
     header = split_header(line.text[head_start : digit.start()], tr)
     roles = roles_of(header or [], tr)
     if header is None or len(header) < 3 or not ({"lead", "units"} & set(roles)):

@@ -20,6 +20,7 @@ from policyx.tables.columns import align, cell_cost, roles_of
 from policyx.tables.rules import TableRules
 
 _HEADER_MAX = 16  # characters of a column name
+_HEADER_CELLS = 24  # a header has at most this many cells: the lengths tried stay few on a long run of lines
 _PROSE = regex.compile(r"[。,，;；:：、!?！？]")
 _ORPHAN = 4.0  # a cell before the first row number that is not part of the header
 _RULE = regex.compile(r"^:?-{2,}:?$")  # a Markdown rule cell
@@ -122,7 +123,7 @@ def pipe_block(lines: list[Line], tr: TableRules, dr: Resolver) -> Grid | None:
         return _line_rows(per_line, (lines[0].start, lines[-1].end), tr, dr)
     cells = [c for cs in per_line for c in cs]
     lead = 0
-    while lead < len(cells) and _header_like(cells[lead], tr, dr):
+    while lead < min(len(cells), _HEADER_CELLS) and _header_like(cells[lead], tr, dr):
         lead += 1
     best: tuple[float, int, list[list[Cell]]] | None = None
     for h in range(2, lead + 1):

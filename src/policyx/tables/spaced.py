@@ -48,7 +48,8 @@ def spaced_tables(line: Line, tr: TableRules) -> list[Grid]:
             continue
         k = len(run[0].group("nums").split(" "))
         head_end = run[0].start() - 1  # the space before the first row's label
-        words = [w for w in _WORD.finditer(line.text, 0, head_end + 1) if w.end() <= head_end]
+        lo = max(0, head_end - 14 * k)  # k words of at most 12 characters and their spaces: never the whole line
+        words = [w for w in _WORD.finditer(line.text, lo, head_end + 1) if w.end() <= head_end]
         header = words[-k:]
         if len(header) < k or any(b.start() != a.end() + 1 for a, b in pairwise(header)):
             continue
