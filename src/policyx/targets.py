@@ -32,7 +32,7 @@ from policyx.quantities import Mention, find_quantities
 from policyx.rules import Pattern, Rule, RuleFile, RuleModel, RuleSet, check_ids_unique
 from policyx.spans import Covering, depths
 from policyx.tables.cells import squeeze
-from policyx.tables.columns import cells_of_role
+from policyx.tables.columns import cells_of_role, table_cells
 from policyx.tables.read import bracket_unit
 from policyx.tables.rules import TableRules
 
@@ -666,6 +666,14 @@ def extract_quantities(doc: Document, rules: RuleSet) -> Document:
     for f in found:
         if f.kind == "target" and progress.covers(f.mention.num_start):
             f.kind, f.year, f.rule = "statistic", None, progress_rule
+    # a quantity's phrase stays inside its table cell (the cells before it are other columns)
+    cells = table_cells(doc, rules)
+    for f in found:
+        at = cells.start_of(f.mention.num_start)
+        if at is not None and f.span[0] < at:
+            cut = doc.text[f.span[0] : at]
+            f.span = (at, f.span[1])
+            f.indicator = f.indicator.removeprefix(cut).strip() or f.indicator
     # --- end of hook
     # a standards cell is read on its own, so no clause or year of its neighbours' cells reaches into it
     cell_ctx = replace(ctx, skip=Covering(r.span for r in (*doc.targets, *doc.statistics)))

@@ -7,6 +7,8 @@ fits best, in order: a lone number to 序号, a list of units to a unit column, 
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 import regex
 
 from policyx.departments import Resolver
@@ -97,7 +99,7 @@ def align(costs: list[list[float]]) -> tuple[float, list[int]]:
 
 def _row_cells(text: str, row: list[str], lo: int, hi: int) -> list[Span | None]:
     """Each cell's span inside its row ``text[lo:hi]``: TAB rows split on their TABs, other rows are searched
-    cell after cell (a cell not written there as such, a merged category printed once, has None)."""
+    cell after cell (a cell not written there as such, a merged category printed once, a bare number, has None)."""
     if "\t" in text[lo:hi]:
         out: list[Span | None] = []
         at = lo
@@ -110,7 +112,8 @@ def _row_cells(text: str, row: list[str], lo: int, hi: int) -> list[Span | None]
     pos = lo
     for c in row:
         c = c.strip()
-        at = text.find(c, pos, hi) if c else -1
+        # a bare number (序号) would be found inside the next cell's text: it is not searched
+        at = text.find(c, pos, hi) if c and not c.isdigit() else -1
         found.append((at, at + len(c)) if at >= 0 else None)
         pos = at + len(c) if at >= 0 else pos
     return found
@@ -132,3 +135,29 @@ def cells_of_role(doc: Document, rules: RuleSet, role: str) -> tuple[str, list[S
             spans = _row_cells(doc.text, row, lo, hi)
             out += [s for j in cols if (s := spans[j]) is not None]
     return rule, out
+
+
+class CellStarts:
+    """The table cells of a document: where the cell holding an offset starts (a quantity's phrase stops there)."""
+
+    __slots__ = ("_ends", "_starts")
+
+    def __init__(self, spans: list[Span]) -> None:
+        ordered = sorted(spans)
+        self._starts = [a for a, _ in ordered]
+        self._ends = [b for _, b in ordered]
+
+    def start_of(self, pos: int) -> int | None:
+        i = bisect_right(self._starts, pos) - 1
+        return self._starts[i] if i >= 0 and self._ends[i] > pos else None
+
+
+def table_cells(doc: Document, rules: RuleSet) -> CellStarts:
+    """Every cell of the document's task tables whose text is found in its row."""
+    out: list[Span] = []
+    for t in doc.tables:
+        if t.kind != "tasks" or len(t.row_spans) != len(t.rows):
+            continue
+        for row, (lo, hi) in zip(t.rows, t.row_spans, strict=True):
+            out += [s for s in _row_cells(doc.text, row, lo, hi) if s is not None and s[1] > s[0]]
+    return CellStarts(out)
