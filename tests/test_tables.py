@@ -485,3 +485,20 @@ def test_cells_closed_by_bars_one_row_per_line(rules: RuleSet) -> None:
         (["区卫生健康局"], ["区卫生健康局"]),
     ]
     assert [s.value for s in doc.statistics] == [10]
+
+
+def test_bar_closed_rows_without_numbers_are_cut_where_they_fit(rules: RuleSet) -> None:
+    # dev/58's header and row, then rows built from it: the second row's empty progress cell is simply missing,
+    # which must not shift the third row
+    cells = [
+        "项目 名称", "内容", "牵头单位", "进展情况",
+        "婴幼儿童照护服务项目", "新增示范型儿童之家12家,新增婴幼儿照护服务托位180个以上。", "区民政局、区卫生健康局",
+        "已新增示范型儿童之家10家。",
+        "养老服务项目", "新增养老床位300张。", "区民政局",
+        "老年助餐项目", "新增老年食堂20家。", "区民政局", "已建成老年食堂15家。",
+    ]  # fmt: skip
+    doc = _pipeline("".join(f"{c} |\n" for c in cells), rules)
+    (table,) = doc.tables
+    assert table.rows[1] == ["养老服务项目", "新增养老床位300张。", "区民政局", ""]
+    assert table.rows[2] == ["老年助餐项目", "新增老年食堂20家。", "区民政局", "已建成老年食堂15家。"]
+    assert [t.value for t in doc.targets] == [12, 180, 300, 20]

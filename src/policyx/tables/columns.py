@@ -24,6 +24,8 @@ _PIECES = regex.compile(r"[、,，;；\s]+")
 _NAME = regex.compile(r"^\p{Han}{2,4}$")
 _WHEN = regex.compile(r"\d|[年月季]|底前|以前")
 _LONG = 12  # characters: a cell longer than this is prose, not a name
+_STATEMENT = regex.compile(r"\d|[。;；,，]")
+_SENTENCE_END = regex.compile(r"[。;；!?！？]$")
 
 
 def roles_of(header: list[str], tr: TableRules) -> list[str | None]:
@@ -64,10 +66,12 @@ def cell_cost(text: str, role: str | None, tr: TableRules, dr: Resolver) -> floa
         return 0.5 if not units and names and all(_NAME.match(p) for p in names) else 3.0
     if role == "deadline":
         return 0.5 if not long and _WHEN.search(s) else 2.0
+    # a statement (a sentence end, a number) is work or progress; a short bare phrase is a name
+    statement = long or bool(_STATEMENT.search(s))
     if role in ("task", "progress"):
-        return 2.0 if units else (1.0 if long else 1.5)
+        return 2.0 if units else (1.0 if statement else 2.0)
     if role == "name":
-        return 2.0 if units else (1.0 if not long else 1.5)
+        return 2.0 if units or _SENTENCE_END.search(s) else (0.5 if not long else 1.5)
     return 1.5 if units else 1.0
 
 

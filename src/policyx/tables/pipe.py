@@ -23,6 +23,7 @@ _HEADER_MAX = 16  # characters of a column name
 _HEADER_CELLS = 24  # a header has at most this many cells: the lengths tried stay few on a long run of lines
 _PROSE = regex.compile(r"[。,，;；:：、!?！？]")
 _ORPHAN = 4.0  # a cell before the first row number that is not part of the header
+_CUT_MAX = 400  # cells: past this many, rows without numbers are cut every header-width cells
 _RULE = regex.compile(r"^:?-{2,}:?$")  # a Markdown rule cell
 
 
@@ -47,11 +48,33 @@ def _header_like(cell: Cell, tr: TableRules, dr: Resolver) -> bool:
     return tr.role_of(s) is not None or not dr.looks_like_unit(s)  # 责任单位 names a column, 民政局 a unit
 
 
-def _rows(cells: list[Cell], header: list[str], roles: list[str | None], tr: TableRules) -> list[list[Cell]] | None:
-    """The body cells cut into rows: at each row number under a 序号 column, else every ``len(header)`` cells."""
-    n = len(header)
+def _cut(cells: list[Cell], roles: list[str | None], tr: TableRules, dr: Resolver) -> list[list[Cell]]:
+    """Cells with no row numbers cut into rows of at most ``len(roles)`` cells, the cut where every row best fits
+    its columns (a row whose empty cells are missing is shorter: it does not shift the rows after it)."""
+    n, total = len(roles), len(cells)
+    if total > _CUT_MAX:  # a long run: every n cells
+        return [cells[i : i + n] for i in range(0, total, n)]
+    costs = [[cell_cost(c.text, r, tr, dr) for r in roles] for c in cells]
+    inf = float("inf")
+    best: list[tuple[float, int]] = [(0.0, 0)] + [(inf, 0)] * total  # (cost of cells[:i], start of the last row)
+    for i in range(1, total + 1):
+        for k in range(1, min(n, i) + 1):
+            cost = best[i - k][0] + align(costs[i - k : i])[0]
+            if cost < best[i][0]:
+                best[i] = (cost, i - k)
+    rows: list[list[Cell]] = []
+    i = total
+    while i > 0:
+        rows.append(cells[best[i][1] : i])
+        i = best[i][1]
+    return rows[::-1]
+
+
+def _rows(cells: list[Cell], roles: list[str | None], tr: TableRules, dr: Resolver) -> list[list[Cell]]:
+    """The body cells cut into rows: at each row number under a 序号 column (``rows[0]``: the cells before the
+    first number), else where the rows best fit their columns (``rows[0]`` empty)."""
     if "seq" not in roles:
-        return [cells[i : i + n] for i in range(0, len(cells), n)]
+        return [[], *_cut(cells, roles, tr, dr)]
     rows: list[list[Cell]] = [[]]
     last: int | None = None
     for c in cells:
@@ -61,19 +84,14 @@ def _rows(cells: list[Cell], header: list[str], roles: list[str | None], tr: Tab
             rows.append([])
             last = num
         rows[-1].append(c)
-    return rows  # rows[0]: cells before the first number (orphans)
+    return rows
 
 
 def _fit(cells: list[Cell], header: list[str], tr: TableRules, dr: Resolver) -> tuple[float, list[list[Cell]]]:
     """The cost of reading ``cells`` as rows under ``header``, and the rows with every column filled."""
     roles = roles_of(header, tr)
-    rows = _rows(cells, header, roles, tr)
-    if rows is None:
-        return float("inf"), []
-    total = 0.0
-    if "seq" in roles:
-        total += _ORPHAN * len(rows[0])
-        rows = rows[1:]
+    orphans, *rows = _rows(cells, roles, tr, dr)
+    total = _ORPHAN * len(orphans)
     out: list[list[Cell]] = []
     for row in rows:
         if not row:
