@@ -9,7 +9,7 @@ but units and role words, recognised on its own because annex tables arrive flat
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -75,7 +75,6 @@ class ResponsibilityRules(RuleFile):
     roles: list[RoleRule]
     trim: str
     forms: Forms
-    person_label: Pattern
     inline_label: Pattern
     glued_suffix: Pattern
     glued_min: int = 3
@@ -92,7 +91,6 @@ class ResponsibilityRules(RuleFile):
     _empty: regex.Pattern[str] = PrivateAttr()
     _lead_label: regex.Pattern[str] = PrivateAttr()
     _close_of: dict[str, str] = PrivateAttr()
-    _person: regex.Pattern[str] = PrivateAttr()
     _inline_label: regex.Pattern[str] = PrivateAttr()
     _inline_start: regex.Pattern[str] = PrivateAttr()
     _glued_end: regex.Pattern[str] = PrivateAttr()
@@ -126,7 +124,6 @@ class ResponsibilityRules(RuleFile):
         self._empty = regex.compile(f.tab_row.empty)
         lead_labels = "|".join(f"(?:{fr.label})" for fr in self.fields if fr.lead) or r"(?!)"
         self._lead_label = regex.compile(lead_labels)
-        self._person = regex.compile(self.person_label)
         bracket = "|".join(f"{regex.escape(o)}[^{regex.escape(o + c)}]*{regex.escape(c)}" for o, c in self.brackets)
         self._glued_end = regex.compile(f"(?:{self.glued_suffix})(?:{bracket})?")
         self._inline_label = regex.compile(f"{self.inline_label}{self.colon}")
@@ -280,10 +277,12 @@ def _inline_value_end(text: str, start: int, limit: int, rr: ResponsibilityRules
     return end
 
 
-def find_inline_fields(text: str, rr: ResponsibilityRules, dr: Resolver, taken: list[Found]) -> list[Found]:
+def find_inline_fields(
+    text: str, rr: ResponsibilityRules, dr: Resolver, taken: list[Found], is_person: Callable[[str], bool]
+) -> list[Found]:
     """A run of fields written inline, separated by white space: ``牵头领导:X 责任单位:Y 项目责任人:Z 配合单位:W
     实际完成情况:…``. One record of the unit fields' units from the first unit field to the last one; the
-    people's fields are passed over, any other label ends the run."""
+    people's fields (``is_person``: 项目责任人, 牵头领导) are passed over, any other label ends the run."""
     found: list[Found] = []
     claimed = _taken_index(taken)
     for m in rr._inline_start.finditer(text):
@@ -307,7 +306,7 @@ def find_inline_fields(text: str, rr: ResponsibilityRules, dr: Resolver, taken: 
                 units += [u.name for u in parsed]
                 lead += [u.name for u in parsed if fr.lead or u.lead]
                 end = label.end() + parsed[-1].end
-            elif not rr._person.fullmatch(label.group().rstrip(":： \t")):
+            elif not is_person(label.group().rstrip(":： \t")):
                 break  # 实际完成情况: the run of responsibility fields is over
             pos = _SPACE_RUN.match(text, value_end).end()  # type: ignore[union-attr]
         if units:
@@ -567,7 +566,11 @@ def find_responsibilities(
     tags = [f for f in tags if not _taken_index(list(known)).covers(f.start)] if known else tags
     taken = [*known, *tags]
     taken += find_fields(text, rr, dr, taken)
-    taken += find_inline_fields(text, rr, dr, taken)
+    # one vocabulary of people's labels: the person role of a table column (rules/tables.yaml)
+    from policyx.tables.rules import TableRules  # here: the tables package reads respforms at import
+
+    tr = rules.get(TableRules)
+    taken += find_inline_fields(text, rr, dr, taken, lambda label: getattr(tr.role_of(label), "role", None) == "person")
     taken += find_bracketed_lists(text, rr, dr, taken)
     taken += find_tab_rows(text, rr, dr)
     taken += find_cells(text, sections, rr, dr, taken, task_rows)
