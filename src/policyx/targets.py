@@ -660,7 +660,8 @@ def extract_quantities(doc: Document, rules: RuleSet) -> Document:
     warnings = list(doc.warnings)
     found = [f for lo, hi in _paragraphs(doc.text) for f in _classify(ctx, lo, hi)]
     # --- hook (tables): a progress column (进展情况, 完成情况) reports what was done, so its quantities are
-    # statistics, never targets (policyx.tables.columns); the rest of the decision is this module's
+    # statistics, never targets (policyx.tables.columns); the rest of the decision is this module's.
+    # (cells_of_role(doc, rules, "task") gives the cells of task/target columns: commitment evidence)
     progress_rule, progress_cells = cells_of_role(doc, rules, "progress")
     progress = Covering(progress_cells)
     for f in found:
