@@ -419,3 +419,80 @@ def test_attach_responsible_walks_up_the_tree(rules: RuleSet) -> None:
     doc = attach_responsible(doc.model_copy(update={"targets": targets}), rules)
     # the tag closing each paragraph; the parent's record for a child section without one; nothing for 二
     assert [t.responsible for t in doc.targets] == [["市民政局"], ["市卫健局"], ["市卫健局", "市妇联"], []]
+
+
+# --- units of table cells read by their columns, glued units, fields written inline --------------------------
+
+
+def _rr(rules: RuleSet) -> ResponsibilityRules:
+    return rules.get(ResponsibilityRules)
+
+
+@pytest.mark.parametrize(
+    ("cell", "units", "lead"),
+    [
+        # dev/43: a 协同单位 cell of space-separated units
+        (
+            "财政局 住建局 行政审批局 城管局 瑞海集团 各区镇街道",
+            ["财政局", "住建局", "行政审批局", "城管局", "瑞海集团", "各区镇街道"],
+            [],
+        ),
+        # dev/58: a 牵头单位 cell (the column makes both lead; the cell itself marks none)
+        ("区民政局、区卫生健康局", ["区民政局", "区卫生健康局"], []),
+        # seed 000's role words inside a cell
+        ("市自规局牵头,市住建局、市民政局参与", ["市自规局", "市住建局", "市民政局"], ["市自规局"]),
+        # a name broken by a space that is not a list of units stays one unit
+        ("区民政 局", ["区民政局"], []),
+    ],
+)
+def test_column_units(rules: RuleSet, cell: str, units: list[str], lead: list[str]) -> None:
+    from policyx.departments import DepartmentRules
+    from policyx.respforms import column_units
+
+    got = column_units(cell, _rr(rules), rules.get(DepartmentRules).resolver)
+    assert [u.name for u in got] == units
+    assert [u.name for u in got if u.lead] == lead
+
+
+@pytest.mark.parametrize(
+    ("glued", "units"),
+    [
+        # dev/41, rows 1-4 of the task-division table as the viewer glued them
+        (
+            "教育局经开区高新园(邹区镇)各街道市国有公司2促进就业稳定增长",
+            ["教育局", "经开区", "高新园(邹区镇)", "各街道", "市国有公司"],
+        ),
+        ("文体旅局晋陵公司轨道公司推进大庙弄核心区改造", ["文体旅局", "晋陵公司", "轨道公司"]),
+        ("住建局五星街道南大街街道荷花池街道4优化养老服务", ["住建局", "五星街道", "南大街街道", "荷花池街道"]),
+        ("民政局高新园(邹区镇)各街道提升改造8家城乡社区居家养老服务中心(站)", ["民政局", "高新园(邹区镇)", "各街道"]),
+        # a task is no unit, even when it ends in a unit word
+        ("推进社区养老服务中心建设", []),
+    ],
+)
+def test_glued_units(rules: RuleSet, glued: str, units: list[str]) -> None:
+    from policyx.departments import DepartmentRules
+    from policyx.respforms import glued_units
+
+    got = glued_units(glued, 0, _rr(rules), rules.get(DepartmentRules).resolver)
+    assert [u.name for u in got] == units
+    assert all(glued[u.start : u.end] == u.name for u in got)
+
+
+def test_inline_fields_skip_people_and_stop_at_another_label(rules: RuleSet) -> None:
+    # dev/42: one physical line of numbered items with inline fields
+    text = (
+        "2.新增安装300套路口交通信息视频采集设备。 牵头领导:王仁洲 责任单位:市公安局 项目责任人:王伟标 "
+        "配合单位:市城管局、市财政局 实际完成情况:中心设备调试、前端摄像机上杆安装已完成年度目标任务的55%。"
+    )
+    found, _ = find_responsibilities(text, [], rules)
+    assert [(f.units, f.lead) for f in found] == [(["市公安局", "市城管局", "市财政局"], [])]
+    assert text[found[0].start : found[0].end] == "责任单位:市公安局 项目责任人:王伟标 配合单位:市城管局、市财政局"
+
+
+def test_split_by_rows_keeps_each_table_row_apart() -> None:
+    from policyx.respforms import _Line, _split_by_rows
+
+    rows = [(0, 10), (10, 20), (30, 40)]
+    run = [_Line(s, s + 3, [], False) for s in (1, 5, 12, 21, 31, 35)]
+    parts = _split_by_rows(run, rows, [a for a, _ in rows])
+    assert [[ln.start for ln in p] for p in parts] == [[1, 5], [12], [21], [31, 35]]

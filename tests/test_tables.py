@@ -407,3 +407,98 @@ def test_real_html_tables(rules: RuleSet, shared_html: Path) -> None:
     assert tasks.kind == "tasks" and tasks.header[:5] == ["序号", "工作事项", "主要内容", "牵头单位", "配合单位"]
     assert all(len(r) == len(tasks.header) for r in tasks.rows)
     assert next(r for r in tasks.rows if r[0] == "1")[3] == "各区政府"
+
+
+# --- the spec table (tests/spec/tables.yaml): column roles and tables in every form, from real documents --------
+
+SPEC = yaml.safe_load((ROOT / "tests" / "spec" / "tables.yaml").read_text(encoding="utf-8"))
+
+
+def _case_id(case: dict) -> str:
+    return str(case.get("header") or case.get("source"))[:40]
+
+
+def _marks(case: dict) -> list[pytest.MarkDecorator]:
+    return [pytest.mark.xfail(reason=case["unsupported"], strict=True)] if "unsupported" in case else []
+
+
+def _cases(key: str) -> list:
+    return [pytest.param(c, id=_case_id(c), marks=_marks(c)) for c in SPEC[key]]
+
+
+def _pipeline(text: str, rules: RuleSet) -> Document:
+    from policyx.responsibilities import extract_responsibilities
+    from policyx.targets import extract_quantities
+
+    doc = extract_tables(split_sections(_doc(text), rules), rules)
+    return extract_responsibilities(extract_quantities(doc, rules), rules)
+
+
+@pytest.mark.parametrize("case", _cases("column_roles"))
+def test_spec_column_role(case: dict, rules: RuleSet) -> None:
+    found = rules.get(TableRules).role_of(case["header"])
+    assert (found.role if found else None) == case["role"]
+
+
+@pytest.mark.parametrize("case", _cases("tables"))
+def test_spec_table(case: dict, rules: RuleSet) -> None:
+    doc = _pipeline(case["text"], rules)
+    assert [t.header for t in doc.tables][:1] == [case["header"]]
+    table = doc.tables[0]
+    if "rows" in case:
+        assert table.rows == [[str(c) for c in row] for row in case["rows"]]
+    got = [(r.units, r.lead) for r in doc.responsibilities]
+    assert got == [(r["units"], r["lead"]) for r in case.get("responsibilities", [])]
+    for number in case.get("progress_numbers", []):
+        # a progress cell reports what was done: its numbers are never targets
+        assert not any(number in t.quote for t in doc.targets), number
+        assert any(number in s.quote for s in doc.statistics), number
+    if "target_numbers" in case:
+        assert [t.value for t in doc.targets if t.rule.startswith("table.")] == case["target_numbers"]
+
+
+@pytest.mark.parametrize("case", _cases("inline_fields"))
+def test_spec_inline_fields(case: dict, rules: RuleSet) -> None:
+    doc = _pipeline(case["text"], rules)
+    got = doc.responsibilities
+    assert [(r.units, r.lead) for r in got] == [(r["units"], r["lead"]) for r in case["responsibilities"]]
+    for r, want in zip(got, case["responsibilities"], strict=True):
+        if "quote" in want:
+            assert r.quote == want["quote"]
+
+
+def test_cells_closed_by_bars_one_row_per_line(rules: RuleSet) -> None:
+    # dev/58's row written as a Markdown table: each line a row, the rule line skipped, the empty cell placed
+    text = (
+        "| 项目名称 | 内容 | 牵头单位 | 进展情况(7月) |\n"
+        "|---|---|---|---|\n"
+        "| 婴幼儿童照护服务项目 | 新增示范型儿童之家12家。 | 区民政局、区卫生健康局 | 已新增示范型儿童之家10家。 |\n"
+        "| 婴幼儿童照护服务项目 | 新增婴幼儿照护服务托位180个以上。 | 区卫生健康局 |\n"
+    )
+    doc = _pipeline(text, rules)
+    (table,) = doc.tables
+    assert table.header == ["项目名称", "内容", "牵头单位", "进展情况(7月)"]
+    assert table.kind == "tasks"
+    assert table.rows[1] == ["婴幼儿童照护服务项目", "新增婴幼儿照护服务托位180个以上。", "区卫生健康局", ""]
+    assert [(r.units, r.lead) for r in doc.responsibilities] == [
+        (["区民政局", "区卫生健康局"], ["区民政局", "区卫生健康局"]),
+        (["区卫生健康局"], ["区卫生健康局"]),
+    ]
+    assert [s.value for s in doc.statistics] == [10]
+
+
+def test_bar_closed_rows_without_numbers_are_cut_where_they_fit(rules: RuleSet) -> None:
+    # dev/58's header and row, then rows built from it: the second row's empty progress cell is simply missing,
+    # which must not shift the third row
+    cells = [
+        "项目 名称", "内容", "牵头单位", "进展情况",
+        "婴幼儿童照护服务项目", "新增示范型儿童之家12家,新增婴幼儿照护服务托位180个以上。", "区民政局、区卫生健康局",
+        "已新增示范型儿童之家10家。",
+        "养老服务项目", "新增养老床位300张。", "区民政局",
+        "老年助餐项目", "新增老年食堂20家。", "区民政局", "已建成老年食堂15家。",
+    ]  # fmt: skip
+    doc = _pipeline("".join(f"{c} |\n" for c in cells), rules)
+    (table,) = doc.tables
+    assert table.rows[1] == ["养老服务项目", "新增养老床位300张。", "区民政局", ""]
+    assert table.rows[2] == ["老年助餐项目", "新增老年食堂20家。", "区民政局", "已建成老年食堂15家。"]
+    assert [t.value for t in doc.targets] == [12, 180, 300, 20]

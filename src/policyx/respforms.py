@@ -9,7 +9,7 @@ but units and role words, recognised on its own because annex tables arrive flat
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -21,7 +21,7 @@ from policyx.departments import DepartmentRules, Resolver
 from policyx.models import DocWarning, Section
 from policyx.rules import Pattern, Rule, RuleFile, RuleModel, RuleSet, check_ids_unique
 from policyx.spans import Covering
-from policyx.unitlist import ListSyntax, Unit, parse_units, split_conjunction, split_pieces
+from policyx.unitlist import ListSyntax, Unit, _strip_roles, parse_units, split_conjunction, split_pieces
 
 
 class FieldRule(Rule):
@@ -56,6 +56,7 @@ class PhraseForm(Rule):
 class Forms(RuleModel):
     tag: Rule
     field: FieldForm
+    inline: Rule
     cell: CellForm
     tab_row: TabRowForm
     bracket: Rule
@@ -74,6 +75,9 @@ class ResponsibilityRules(RuleFile):
     roles: list[RoleRule]
     trim: str
     forms: Forms
+    inline_label: Pattern
+    glued_suffix: Pattern
+    glued_min: int = 3
 
     _syntax: ListSyntax = PrivateAttr()
     _tag_open: regex.Pattern[str] = PrivateAttr()
@@ -87,11 +91,15 @@ class ResponsibilityRules(RuleFile):
     _empty: regex.Pattern[str] = PrivateAttr()
     _lead_label: regex.Pattern[str] = PrivateAttr()
     _close_of: dict[str, str] = PrivateAttr()
+    _inline_label: regex.Pattern[str] = PrivateAttr()
+    _inline_start: regex.Pattern[str] = PrivateAttr()
+    _glued_end: regex.Pattern[str] = PrivateAttr()
 
     def model_post_init(self, _ctx: object) -> None:
         f = self.forms
         check_ids_unique(
-            [*self.fields, *self.roles, f.tag, f.field, f.cell, f.tab_row, f.bracket, f.lead_phrase], self.FILE
+            [*self.fields, *self.roles, f.tag, f.field, f.inline, f.cell, f.tab_row, f.bracket, f.lead_phrase],
+            self.FILE,
         )
         opens = "".join(o for o, _ in self.brackets)
         self._close_of = dict(self.brackets)
@@ -116,6 +124,11 @@ class ResponsibilityRules(RuleFile):
         self._empty = regex.compile(f.tab_row.empty)
         lead_labels = "|".join(f"(?:{fr.label})" for fr in self.fields if fr.lead) or r"(?!)"
         self._lead_label = regex.compile(lead_labels)
+        bracket = "|".join(f"{regex.escape(o)}[^{regex.escape(o + c)}]*{regex.escape(c)}" for o, c in self.brackets)
+        self._glued_end = regex.compile(f"(?:{self.glued_suffix})(?:{bracket})?")
+        self._inline_label = regex.compile(f"{self.inline_label}{self.colon}")
+        # after white space in a line, or opening a line whose value runs on into other words
+        self._inline_start = regex.compile(f"(?:^|(?<=[ \t\u3000]))(?=(?:{labels}){self.colon})", regex.MULTILINE)
 
     def field_of(self, m: regex.Match[str]) -> FieldRule:
         for i, fr in enumerate(self.fields):
@@ -125,6 +138,9 @@ class ResponsibilityRules(RuleFile):
 
 
 _WS = regex.compile(r"\s+")
+_WS_RUN = regex.compile(r"\S+")  # the words of a cell that white space separates
+_SPACE_RUN = regex.compile(r"\s*")
+_SENTENCE_END = regex.compile(r"[。;；!！?？]")
 _LINE = regex.compile(r"[^\n]+")
 _HEADER_MAX = 40  # a column header line is short; longer lines are not checked against the header pattern
 
@@ -194,6 +210,108 @@ def find_tags(text: str, rr: ResponsibilityRules, dr: Resolver) -> tuple[list[Fo
         if units:
             found.append(Found(m.start(), close + 1, units, lead, rr.forms.tag.id, m.start()))
     return found, warnings
+
+
+def glued_units(text: str, start: int, rr: ResponsibilityRules, dr: Resolver, limit: int | None = None) -> list[Unit]:
+    """Units glued together from ``start`` on (``教育局经开区高新园(邹区镇)各街道市国有公司2促进…``): each the
+    shortest run ending in a unit word (``glued_suffix``, with the bracket right after it), at least
+    ``glued_min`` characters, no digit, not the start of a task; the list ends before the first run that is none."""
+    out: list[Unit] = []
+    pos, limit = start, len(text) if limit is None else limit
+    while pos < limit:
+        found = None
+        for m in rr._glued_end.finditer(text, pos + 1, min(limit, pos + _GLUED_MAX)):
+            name = text[pos : m.end()]
+            if len(name) < rr.glued_min:
+                continue
+            if _NOT_GLUED.search(name) or dr.not_unit.search(name):
+                break
+            found = m.end()
+            break
+        if found is None:
+            break
+        out.append(Unit(text[pos:found], pos, found))
+        pos = found
+    return out
+
+
+_GLUED_MAX = 16  # characters of one unit's name
+_NOT_GLUED = regex.compile(r"[\d\s。,，;；、:：“”《》]")
+
+
+def _labelled_units(value: str, rr: ResponsibilityRules, dr: Resolver) -> list[Unit] | None:
+    """The units of a labelled field's value (offsets into ``value``), or None when a piece is no unit name:
+    the label says units follow, so the look of one (宁波电业局) is enough."""
+    out: list[Unit] = []
+    for a, b in split_pieces(value, rr._syntax):
+        name, lead, _ = _strip_roles(value[a:b], rr._syntax)
+        skip = len(name) - len(name.lstrip(rr.trim))
+        name = name.strip(rr.trim)
+        if not name:
+            continue
+        if not (dr.looks_like_unit(name) or dr.shape.fullmatch(name)):
+            return None
+        start = a + skip
+        parts = split_conjunction(name, rr._syntax, dr)
+        out += [Unit(sub, start + off, start + off + len(sub), lead) for sub, off in parts]
+    return out
+
+
+def _inline_value_end(text: str, start: int, limit: int, rr: ResponsibilityRules, dr: Resolver) -> int:
+    """Where a field's value written inline ends: its first word, then each word after white space that starts
+    with a unit (配合单位:市公安局、市城管局,各区政府 鄞州 … stops before 鄞州), never past another label."""
+    end = start
+    for w in _WS_RUN.finditer(text, start, limit):
+        word = w.group()
+        if end > start:
+            if rr._inline_label.match(word):
+                break
+            first = next(iter(split_pieces(word, rr._syntax)))
+            piece = _strip_roles(word[first[0] : first[1]], rr._syntax)[0].strip(rr.trim)
+            if not piece or not dr.looks_like_unit(piece):
+                break
+        stop = _SENTENCE_END.search(word)
+        if stop:  # a sentence ends inside the word: so does the value
+            return w.start() + stop.start()
+        end = w.end()
+    return end
+
+
+def find_inline_fields(
+    text: str, rr: ResponsibilityRules, dr: Resolver, taken: list[Found], is_person: Callable[[str], bool]
+) -> list[Found]:
+    """A run of fields written inline, separated by white space: ``牵头领导:X 责任单位:Y 项目责任人:Z 配合单位:W
+    实际完成情况:…``. One record of the unit fields' units from the first unit field to the last one; the
+    people's fields (``is_person``: 项目责任人, 牵头领导) are passed over, any other label ends the run."""
+    found: list[Found] = []
+    claimed = _taken_index(taken)
+    for m in rr._inline_start.finditer(text):
+        if claimed.covers(m.start()) or (found and m.start() < found[-1].end):
+            continue
+        units: list[str] = []
+        lead: list[str] = []
+        pos, end = m.start(), m.start()
+        limit = min(len(text), m.start() + rr.max_tag_len)
+        while pos < limit:
+            label = rr._inline_label.match(text, pos)
+            if label is None:
+                break
+            field = rr._field_label.match(text, pos)
+            value_end = _inline_value_end(text, label.end(), limit, rr, dr)
+            if field is not None and field.end() == label.end():
+                parsed = _labelled_units(text[label.end() : value_end], rr, dr)
+                if not parsed:
+                    break
+                fr = rr.field_of(field)
+                units += [u.name for u in parsed]
+                lead += [u.name for u in parsed if fr.lead or u.lead]
+                end = label.end() + parsed[-1].end
+            elif not is_person(label.group().rstrip(":： \t")):
+                break  # 实际完成情况: the run of responsibility fields is over
+            pos = _SPACE_RUN.match(text, value_end).end()  # type: ignore[union-attr]
+        if units:
+            found.append(Found(m.start(), end, units, lead, rr.forms.inline.id, m.start()))
+    return found
 
 
 def find_bracketed_lists(text: str, rr: ResponsibilityRules, dr: Resolver, taken: list[Found]) -> list[Found]:
@@ -268,11 +386,11 @@ def _table_zones(text: str, sections: list[Section], rr: ResponsibilityRules) ->
     return zones
 
 
-def _split_by_rows(run: list[_Line], rows: list[tuple[int, int]]) -> list[list[_Line]]:
-    """A run of unit lines never spans two table rows (row spans from the tables stage, when it gave them)."""
+def _split_by_rows(run: list[_Line], rows: list[tuple[int, int]], starts: list[int]) -> list[list[_Line]]:
+    """A run of unit lines never spans two table rows (row spans from the tables stage, when it gave them);
+    ``starts`` are the rows' start offsets, built once per document by the caller."""
     out: list[list[_Line]] = []
     last: int | None = None
-    starts = [a for a, _ in rows]  # rows come in document order
     for ln in run:
         i = bisect_right(starts, ln.start) - 1
         row = i if i >= 0 and ln.start < rows[i][1] else None
@@ -318,7 +436,8 @@ def find_cells(
         prev_end = line.end
     if task_rows:
         rows = sorted(task_rows)
-        runs = [part for run in runs for part in _split_by_rows(run, rows)]
+        starts = [a for a, _ in rows]
+        runs = [part for run in runs for part in _split_by_rows(run, rows, starts)]
     found: list[Found] = []
     for run in runs:
         units = [u for ln in run for u in ln.units]
@@ -407,17 +526,53 @@ def find_lead_phrases(text: str, rr: ResponsibilityRules, dr: Resolver, taken: l
     return found
 
 
+def column_units(cell: str, rr: ResponsibilityRules, dr: Resolver) -> list[Unit]:
+    """The units of a table cell under a unit column (牵头单位, 责任单位, 协同单位), offsets into ``cell``.
+
+    The header already says the cell names units, so every piece is kept (no known department needed); the
+    list separators split it, and so does white space when every piece it separates looks like a unit
+    (``财政局 住建局 各区镇街道``). Role words are stripped (``牵头`` marks a lead)."""
+    syn = rr._syntax
+    out: list[Unit] = []
+    for a, b in split_pieces(cell, syn):
+        raw = cell[a:b]
+        name, lead, _ = _strip_roles(raw, syn)
+        skip = len(name) - len(name.lstrip(rr.trim))
+        name = name.strip(rr.trim)
+        if not name:
+            continue
+        start = a + skip
+        words = list(_WS_RUN.finditer(name))
+        if len(words) > 1 and all(dr.looks_like_unit(w.group()) for w in words):
+            out += [Unit(w.group(), start + w.start(), start + w.end(), lead) for w in words]
+        else:
+            compact = _WS.sub("", name)
+            out.append(Unit(compact, start, start + len(name), lead))
+    return out
+
+
 def find_responsibilities(
-    text: str, sections: list[Section], rules: RuleSet, task_rows: Sequence[tuple[int, int]] = ()
+    text: str,
+    sections: list[Section],
+    rules: RuleSet,
+    task_rows: Sequence[tuple[int, int]] = (),
+    known: Sequence[Found] = (),
 ) -> tuple[list[Found], list[DocWarning]]:
-    """Every responsibility record in ``text``; ``task_rows`` are the row spans of task tables, when known."""
+    """Every responsibility record in ``text``; ``task_rows`` are the row spans of task tables, when known;
+    ``known`` are records already made (a table's rows read by their columns): their text is not read again."""
     rr = rules.get(ResponsibilityRules)
     dr = rules.get(DepartmentRules).resolver
     tags, warnings = find_tags(text, rr, dr)
-    taken = list(tags)
+    tags = [f for f in tags if not _taken_index(list(known)).covers(f.start)] if known else tags
+    taken = [*known, *tags]
     taken += find_fields(text, rr, dr, taken)
+    # one vocabulary of people's labels: the person role of a table column (rules/tables.yaml)
+    from policyx.tables.rules import TableRules  # here: the tables package reads respforms at import
+
+    tr = rules.get(TableRules)
+    taken += find_inline_fields(text, rr, dr, taken, lambda label: getattr(tr.role_of(label), "role", None) == "person")
     taken += find_bracketed_lists(text, rr, dr, taken)
     taken += find_tab_rows(text, rr, dr)
     taken += find_cells(text, sections, rr, dr, taken, task_rows)
     taken += find_lead_phrases(text, rr, dr, taken)
-    return sorted(taken, key=lambda f: f.start), warnings
+    return sorted(taken[len(known) :], key=lambda f: f.start), warnings

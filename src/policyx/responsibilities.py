@@ -11,7 +11,7 @@ from bisect import bisect_left
 from policyx.departments import DepartmentRules
 from policyx.locate import SectionIndex
 from policyx.models import Document, Responsibility, Target
-from policyx.respforms import find_responsibilities
+from policyx.respforms import Found, find_responsibilities
 from policyx.rules import RuleSet
 
 
@@ -19,7 +19,9 @@ def extract_responsibilities(doc: Document, rules: RuleSet) -> Document:
     """One record per tag, field, bracket, table row or cell, with its units, leads and department keys."""
     # the tables stage may give the rows of task-division tables; the line forms work without them
     rows = [(a, b) for t in doc.tables if t.kind == "tasks" for a, b in t.row_spans]
-    found, warnings = find_responsibilities(doc.text, doc.sections, rules, rows)
+    # the rows of tables read by their columns came from the tables stage: their text is taken
+    known = [Found(r.span[0], r.span[1], r.units, r.lead, r.rule, r.span[0]) for r in doc.responsibilities]
+    found, warnings = find_responsibilities(doc.text, doc.sections, rules, rows, known)
     index = SectionIndex(doc.sections)
     dr = rules.get(DepartmentRules)
     records = [
@@ -33,7 +35,7 @@ def extract_responsibilities(doc: Document, rules: RuleSet) -> Document:
             lead=list(dict.fromkeys(f.lead)),
             unit_keys=[dr.resolve(u).key for u in f.units],
         )
-        for i, f in enumerate(found)
+        for i, f in enumerate(sorted([*known, *found], key=lambda f: f.start))
     ]
     return doc.model_copy(update={"responsibilities": records, "warnings": [*doc.warnings, *warnings]})
 

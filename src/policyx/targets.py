@@ -32,6 +32,7 @@ from policyx.quantities import Mention, find_quantities
 from policyx.rules import Pattern, Rule, RuleFile, RuleModel, RuleSet, check_ids_unique
 from policyx.spans import Covering, depths
 from policyx.tables.cells import squeeze
+from policyx.tables.columns import cells_of_role, table_cells
 from policyx.tables.read import bracket_unit
 from policyx.tables.rules import TableRules
 
@@ -658,6 +659,23 @@ def extract_quantities(doc: Document, rules: RuleSet) -> Document:
     statistics: list[Statistic | dict[str, Any]] = list(doc.statistics)
     warnings = list(doc.warnings)
     found = [f for lo, hi in _paragraphs(doc.text) for f in _classify(ctx, lo, hi)]
+    # --- hook (tables): a progress column (进展情况, 完成情况) reports what was done, so its quantities are
+    # statistics, never targets (policyx.tables.columns); the rest of the decision is this module's.
+    # (cells_of_role(doc, rules, "task") gives the cells of task/target columns: commitment evidence)
+    progress_rule, progress_cells = cells_of_role(doc, rules, "progress")
+    progress = Covering(progress_cells)
+    for f in found:
+        if f.kind == "target" and progress.covers(f.mention.num_start):
+            f.kind, f.year, f.rule = "statistic", None, progress_rule
+    # a quantity's phrase stays inside its table cell (the cells before it are other columns)
+    cells = table_cells(doc, rules)
+    for f in found:
+        at = cells.start_of(f.mention.num_start)
+        if at is not None and f.span[0] < at:
+            cut = doc.text[f.span[0] : at]
+            f.span = (at, f.span[1])
+            f.indicator = f.indicator.removeprefix(cut).strip() or f.indicator
+    # --- end of hook
     # a standards cell is read on its own, so no clause or year of its neighbours' cells reaches into it
     cell_ctx = replace(ctx, skip=Covering(r.span for r in (*doc.targets, *doc.statistics)))
     std_rule = f"/{cues.standards_table.id}"

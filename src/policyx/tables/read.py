@@ -9,6 +9,7 @@ from policyx.locate import SectionIndex
 from policyx.models import Baseline, Comparator, Statistic, Target
 from policyx.numbers import parse_number
 from policyx.tables.cells import Cell, Grid, squeeze
+from policyx.tables.columns import roles_of
 from policyx.tables.rules import TableRules
 
 TableKind = Literal["indicator", "tasks", "other"]
@@ -22,6 +23,9 @@ def table_kind(header: list[str], tr: TableRules) -> TableKind:
     if column_of(header, "indicator", tr) is not None and _target_columns(header, tr):
         return "indicator"
     if column_of(header, "tasks", tr) is not None:
+        return "tasks"
+    # a column of work, progress or responsible units (column_roles): a task or progress table
+    if {"task", "progress", "lead", "units"} & set(roles_of(header, tr)):
         return "tasks"
     return "other"
 

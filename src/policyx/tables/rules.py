@@ -11,6 +11,8 @@ from policyx.models import Comparator
 from policyx.rules import Pattern, Rule, RuleFile, check_ids_unique
 
 ColumnRole = Literal["indicator", "baseline", "target", "binding", "unit", "tasks"]
+#: what a column holds, read from its header (``column_roles``): decides how its cells are read
+CellRole = Literal["seq", "name", "task", "progress", "lead", "units", "person", "deadline"]
 
 
 class PatternRule(Rule):
@@ -24,6 +26,10 @@ class LeadHeader(PatternRule):
 class JoinRule(Rule):
     prev: Pattern
     cur: Pattern
+
+
+class RoleRule(PatternRule):
+    role: CellRole
 
 
 class BindingWord(PatternRule):
@@ -60,12 +66,22 @@ class TableRules(RuleFile):
     flat_rule: Rule
     attr_rule: Rule
     tab_rule: Rule
+    column_roles: list[RoleRule]
+    pipe_line: PatternRule
+    pipe_min_lines: int = 4
+    pipe_rule: Rule
+    row_units_rule: Rule
+    glued_header: PatternRule
+    page_marker: PatternRule
+    glued_rule: Rule
+    spaced_rule: Rule
 
     _re: dict[str, regex.Pattern[str]] = PrivateAttr()
     _joins: list[tuple[regex.Pattern[str], regex.Pattern[str]]] = PrivateAttr()
     _end: regex.Pattern[str] = PrivateAttr()
     _columns: dict[str, regex.Pattern[str]] = PrivateAttr()
     _binding: list[tuple[regex.Pattern[str], str]] = PrivateAttr()
+    _roles: list[tuple[regex.Pattern[str], RoleRule]] = PrivateAttr()
 
     def model_post_init(self, _ctx: object) -> None:
         rules: list[Rule] = [
@@ -93,10 +109,19 @@ class TableRules(RuleFile):
             self.flat_rule,
             self.attr_rule,
             self.tab_rule,
+            *self.column_roles,
+            self.pipe_line,
+            self.pipe_rule,
+            self.row_units_rule,
+            self.glued_header,
+            self.page_marker,
+            self.glued_rule,
+            self.spaced_rule,
         ]
         check_ids_unique(rules, self.FILE)
         named = ("seq_header", "seq_cell", "lead_header", "header_vocab", "fragment", "unit_line", "numeric_cell")
-        named += ("fragment_tail", "unit_list", "year_only", "header_year", "binding_cell")
+        named += ("fragment_tail", "unit_list", "year_only", "header_year", "binding_cell", "pipe_line")
+        named += ("glued_header", "page_marker")
         self._re = {name: regex.compile(getattr(self, name).pattern) for name in named}
         self._re["unit_bracket"] = regex.compile(self.unit_bracket.pattern)
         self._re["value_cell"] = regex.compile(self.value_cell.pattern)
@@ -107,6 +132,7 @@ class TableRules(RuleFile):
         self._end = regex.compile("|".join(f"(?:{r.pattern})" for r in self.table_end) or r"(?!)")
         self._columns = {role: regex.compile(r.pattern) for role, r in self.columns.items()}
         self._binding = [(regex.compile(b.pattern), b.value) for b in self.binding_words]
+        self._roles = [(regex.compile(r.pattern), r) for r in self.column_roles]
 
     def match(self, name: str, text: str) -> regex.Match[str] | None:
         """Search the compiled pattern ``name`` in ``text``."""
@@ -130,3 +156,12 @@ class TableRules(RuleFile):
             if pat.search(cell):
                 return value
         return None
+
+    def role_of(self, header: str) -> RoleRule | None:
+        """The role of the column named ``header`` (white space removed first): the first role rule that matches."""
+        h = "".join(header.split())
+        return next((r for pat, r in self._roles if pat.search(h)), None)
+
+    def names_column(self, text: str) -> bool:
+        """Whether some role's pattern covers the whole of ``text``: a column name, nothing before or after it."""
+        return any((m := pat.search(text)) is not None and m.span() == (0, len(text)) for pat, _ in self._roles)
