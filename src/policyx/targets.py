@@ -42,8 +42,9 @@ class CueRule(Rule):
 
 class SkipRule(CueRule):
     #: ``sentence``: the cue anywhere earlier in the sentence; ``around``: the cue's match covers the number;
-    #: ``clause``: the cue anywhere in the number's clause, before or after it (5万元运营经费)
-    scope: Literal["sentence", "around", "clause"] = "sentence"
+    #: ``clause``: the cue anywhere in the number's clause, before or after it (5万元运营经费);
+    #: ``after``: the cue starts right after the quantity (四个方面的内容)
+    scope: Literal["sentence", "around", "clause", "after"] = "sentence"
     #: only quantities in these units (empty: any unit)
     units: list[str] = []
     #: only quantities with these comparators (empty: any): an exact split is a rule, a floor is a commitment
@@ -72,9 +73,28 @@ class StandardsRule(Rule):
     weak: Pattern
 
 
-class ConditionRule(RuleModel):
+class ConditionRule(Rule):
     units: list[str]
     after: Pattern
+
+
+class EvidenceRule(CueRule):
+    """Commitment evidence (SPEC 4): with no due year, a quantity is a target only when one of these applies.
+
+    ``sentence``: the cue anywhere earlier in the sentence; ``clause``: earlier in the number's clause;
+    ``before``: the cue ends right before the number (its comparator words included); ``after``: the cue starts
+    right after the quantity (55%用于支持发展养老服务).
+    """
+
+    scope: Literal["sentence", "clause", "before", "after"] = "sentence"
+
+
+class DropRules(RuleModel):
+    """The ids of the decisions that drop a quantity (neither target nor statistic), so each drop names a rule."""
+
+    no_evidence: Rule
+    parameter_section: Rule
+    regulation: Rule
 
 
 class CueRules(RuleFile):
@@ -83,6 +103,12 @@ class CueRules(RuleFile):
     statistic: list[CueRule]
     target: list[CueRule]
     skip: list[SkipRule]
+    never: list[SkipRule]
+    evidence: list[EvidenceRule]
+    comparator_evidence: Rule
+    goals_section: Rule
+    goals_section_title: Pattern
+    drop: DropRules
     parameter: list[SkipRule]
     parameter_section: Pattern
     parameter_commit: Pattern
@@ -114,6 +140,9 @@ class CueRules(RuleFile):
     _stat: regex.Pattern[str] = PrivateAttr()
     _target: regex.Pattern[str] = PrivateAttr()
     _skip: list[tuple[SkipRule, regex.Pattern[str]]] = PrivateAttr()
+    _never: list[tuple[SkipRule, regex.Pattern[str]]] = PrivateAttr()
+    _evidence: list[tuple[EvidenceRule, regex.Pattern[str]]] = PrivateAttr()
+    _goals: regex.Pattern[str] = PrivateAttr()
     _param: list[tuple[SkipRule, regex.Pattern[str]]] = PrivateAttr()
     _param_commit: regex.Pattern[str] = PrivateAttr()
     _param_section: regex.Pattern[str] = PrivateAttr()
@@ -140,11 +169,21 @@ class CueRules(RuleFile):
     _std: dict[str, regex.Pattern[str]] = PrivateAttr()
 
     def model_post_init(self, _ctx: object) -> None:
-        own = [self.regulation, self.standards_table]
-        check_ids_unique([*self.statistic, *self.target, *self.skip, *self.parameter, *own], self.FILE)
+        d = self.drop
+        own = [self.regulation, self.standards_table, self.condition, self.comparator_evidence, self.goals_section]
+        own += [d.no_evidence, d.parameter_section, d.regulation]
+        check_ids_unique(
+            [*self.statistic, *self.target, *self.skip, *self.never, *self.evidence, *self.parameter, *own], self.FILE
+        )
         self._stat = regex.compile("|".join(f"(?:{r.pattern})" for r in self.statistic))
         self._target = regex.compile("|".join(f"(?:{r.pattern})" for r in self.target))
         self._skip = [(r, regex.compile(r.pattern)) for r in self.skip]
+        self._never = [(r, regex.compile(r.pattern)) for r in self.never]
+        # a `before` cue must end where the number (or its comparator) starts: anchored at the end
+        self._evidence = [
+            (r, regex.compile(f"(?:{r.pattern})$" if r.scope == "before" else r.pattern)) for r in self.evidence
+        ]
+        self._goals = regex.compile(self.goals_section_title)
         self._param = [(r, regex.compile(r.pattern)) for r in self.parameter]
         self._param_commit = regex.compile(self.parameter_commit)
         self._param_section = regex.compile(self.parameter_section)
@@ -471,6 +510,7 @@ def _earlier_noun(ctx: _Context, par: _Par, m: Mention, lo: int) -> str | None:
 
 
 def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
+    """Every quantity of ``text[lo:hi]`` decided: a target, a statistic, or ``none`` (dropped), each with its rule."""
     text, cues = ctx.text, ctx.cues
     mentions = [m for m in find_quantities(text, ctx.rules, lo, hi) if not ctx.skip.covers(m.num_start)]
     if not mentions:
@@ -484,6 +524,10 @@ def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
     out: list[_Found] = []
     taken_until = lo  # past a baseline bracket or the previous quantity's object
     prev_indicator: str | None = None
+
+    def drop(m: Mention, rule: str) -> None:
+        out.append(_Found(m, "none", None, None, False, "", (m.start, m.end), None, rule))
+
     for k, m in enumerate(mentions):
         if m.num_start < taken_until or quotes[m.num_start - lo]:
             continue  # inside a baseline bracket already read, or a name in quotes (“十五分钟”养老服务圈)
@@ -493,10 +537,13 @@ def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
         if k + 1 < len(mentions):
             clause_hi = min(clause_hi, mentions[k + 1].start)
         before = text[sent_lo : m.start]
-        if _hit(ctx, par, cues._skip, m, sent_lo):
+        skip = _hit(ctx, par, cues._skip, m, sent_lo)
+        if skip is not None:
+            drop(m, skip.id)
             continue
         if m.unit in cues.condition.units and cues._cond.match(text, m.unit_end):
-            continue  # 3万人以下的住宅区: a condition, not a quantity committed to
+            drop(m, cues.condition.id)  # 3万人以下的住宅区: a condition, not a quantity committed to
+            continue
         baseline = None
         bm = cues._baseline.match(text, m.end)
         if bm:
@@ -504,14 +551,25 @@ def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
         governing = governing_times.last(m.start, brackets, lo)
         recurring = recurring_times.last(m.start, brackets, lo)
         is_recurring = recurring is not None and recurring.start >= sent_lo
-        kind, year, as_of, rule = _decide(ctx, m, governing, before, sent_lo)
+        kind, year, as_of, rule = _decide(ctx, par, m, governing, before, sent_lo)
+        if kind == "none":
+            drop(m, rule)
+            continue
         if kind == "target":
-            kept = _still_target(ctx, par, m, governing, sent_lo)
-            if kept is None:
-                continue  # a rate, fee, grant or allocation the measure sets: not a level it commits to reach
-            rule = kept or rule
-        elif ctx.sections.at(m.start) in ctx.articles and _hit(ctx, par, cues._param, m, sent_lo):
-            continue  # a regulation's fee base or rate is no account of the present either
+            never = _hit(ctx, par, cues._never, m, sent_lo)
+            if never is not None:
+                drop(m, never.id)  # a penalty, a procedure's count, an eligibility threshold, a count of list items
+                continue
+            kept, why = _still_target(ctx, par, m, governing, sent_lo)
+            if not kept:
+                drop(m, why)  # a rate, fee, grant or allocation the measure sets: not a level it commits to reach
+                continue
+            rule = why or rule
+        elif ctx.sections.at(m.start) in ctx.articles:
+            param = _hit(ctx, par, cues._param, m, sent_lo)
+            if param is not None:
+                drop(m, param.id)  # a regulation's fee base or rate is no account of the present either
+                continue
         phrase = _indicator(ctx, par, m, clause_lo, clause_hi, prev_indicator)
         prev_indicator = phrase.indicator
         taken_until = bm.end() if bm else phrase.used_to
@@ -522,9 +580,14 @@ def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
 
 
 def _decide(
-    ctx: _Context, m: Mention, t: TimeExpr | None, before: str, sent_lo: int
+    ctx: _Context, par: _Par, m: Mention, t: TimeExpr | None, before: str, sent_lo: int
 ) -> tuple[str, int | None, str | None, str]:
-    """(target|statistic, year, as_of, rule id) of one quantity."""
+    """(target|statistic|none, year, as_of, rule id) of one quantity.
+
+    Account evidence (an as-of date, a past year, a statistic cue, the account of a reply or a background
+    section) makes a statistic; commitment evidence (a due year or period, a commitment cue, a comparator,
+    a goals section) a target; with neither the quantity is no target (``none``, ``drop.no_evidence``).
+    """
     cues = ctx.cues
     section = ctx.sections.at(m.start)
     background = section is not None and bool(cues._background.search(ctx.titles.get(section, "")))
@@ -552,8 +615,33 @@ def _decide(
         return "statistic", None, _as_of(t) if t is not None and t.kind != "to" else None, "statistic.cue"
     if (ctx.account or background) and not (commit or due):
         return "statistic", None, _as_of(t) if t is not None else None, "statistic.account"
-    year = t.year if t is not None and t.kind in {"to", "by", "bare", "period"} else None
-    return "target", year, None, f"target.{t.kind}" if t is not None else "target.text"
+    if t is not None and t.kind in {"to", "by", "bare", "period"}:
+        return "target", t.year, None, f"target.{t.kind}"
+    evidence = _evidence(ctx, par, m, sent_lo, section)
+    if evidence is None:
+        return "none", None, None, cues.drop.no_evidence.id
+    return "target", None, None, evidence
+
+
+def _evidence(ctx: _Context, par: _Par, m: Mention, sent_lo: int, section: str | None) -> str | None:
+    """The id of the first commitment evidence for ``m`` that has no due year, or None."""
+    cues, text = ctx.cues, ctx.text
+    for r, pat in cues._evidence:
+        if r.scope == "before":
+            if pat.search(text[max(sent_lo, m.num_start - 24) : m.num_start]):
+                return r.id
+        elif r.scope == "after":
+            if pat.match(text, m.end):
+                return r.id
+        else:
+            lo = sent_lo if r.scope == "sentence" else par.clause_start(sent_lo, m.start)
+            if pat.search(text, lo, m.start):
+                return r.id
+    if m.comparator in cues.regulation.comparators:
+        return cues.comparator_evidence.id  # 不少于二十平方米, 80%以上: a floor or ceiling is a commitment
+    if section is not None and cues._goals.search(ctx.titles.get(section, "")):
+        return cues.goals_section.id
+    return None
 
 
 def _as_of(t: TimeExpr | None) -> str | None:
@@ -576,13 +664,17 @@ def _hit(
         elif r.scope == "clause":
             if pat.search(text, par.clause_start(sent_lo, m.num_start), par.clause_end(m.end)):
                 return r
+        elif r.scope == "after":
+            if pat.match(text, m.end):
+                return r
         elif pat.search(text, sent_lo, m.start):
             return r
     return None
 
 
-def _still_target(ctx: _Context, par: _Par, m: Mention, t: TimeExpr | None, sent_lo: int) -> str | None:
-    """A target's rule id after the parameter and regulation checks: "" keeps the decided id, None drops it.
+def _still_target(ctx: _Context, par: _Par, m: Mention, t: TimeExpr | None, sent_lo: int) -> tuple[bool, str]:
+    """(kept, rule id) of a target after the parameter and regulation checks: a kept target's id is "" when the
+    decided id stands; a dropped one's names the rule that dropped it.
 
     A due year (到2025年) or a commitment word earlier in the sentence makes any quantity a goal. Without one,
     a parameter cue (a fee, a grant, a payment rate, an exact split of funds) drops it; in a document of
@@ -591,20 +683,21 @@ def _still_target(ctx: _Context, par: _Par, m: Mention, t: TimeExpr | None, sent
     """
     cues, text = ctx.cues, ctx.text
     if t is not None and t.kind in {"to", "by"}:
-        return ""
+        return True, ""
     if not cues._param_commit.search(text, sent_lo, m.start):
         section = ctx.sections.at(m.start)
         if section is not None and cues._param_section.search(ctx.titles.get(section, "")):
-            return None  # an item under 缴费基数及费率标准如下
-        if _hit(ctx, par, cues._param, m, sent_lo):
-            return None
+            return False, cues.drop.parameter_section.id  # an item under 缴费基数及费率标准如下
+        param = _hit(ctx, par, cues._param, m, sent_lo)
+        if param is not None:
+            return False, param.id
     if ctx.sections.at(m.start) not in ctx.articles or cues._reg_commit.search(text, sent_lo, m.start):
-        return ""
+        return True, ""
     reg = cues.regulation
     if m.unit in reg.money_units or cues._reg_condition.match(text, m.end):
-        return None
+        return False, cues.drop.regulation.id
     standard = m.comparator in reg.comparators or cues._reg_shape.search(text, sent_lo, m.start)
-    return reg.id if standard else None
+    return (True, reg.id) if standard else (False, cues.drop.regulation.id)
 
 
 def _article_sections(doc: Document, cues: CueRules) -> set[str]:
@@ -638,9 +731,8 @@ def _is_account(doc: Document, cues: CueRules) -> bool:
     return bool(cues._account.search(doc.text[: cues.account_start_chars]))
 
 
-def extract_quantities(doc: Document, rules: RuleSet) -> Document:
-    """The quantities stage: every quantity of the text (quantities.find_quantities) decided a target, a
-    statistic or neither, next to the tables' records; ids renumbered."""
+def _decisions(doc: Document, rules: RuleSet) -> tuple[_Context, list[_Found]]:
+    """Every quantity of the text decided (targets, statistics and the dropped ones), in reading order."""
     cues = rules.get(CueRules)
     ctx = _Context(
         rules=rules,
@@ -653,10 +745,6 @@ def extract_quantities(doc: Document, rules: RuleSet) -> Document:
         skip=Covering(_skip_spans(doc, cues)),
         articles=_article_sections(doc, cues),
     )
-    # the tables' records, then the fields of the text's: each is built once, numbered (see _numbered)
-    targets: list[Target | dict[str, Any]] = list(doc.targets)
-    statistics: list[Statistic | dict[str, Any]] = list(doc.statistics)
-    warnings = list(doc.warnings)
     found = [f for lo, hi in _paragraphs(doc.text) for f in _classify(ctx, lo, hi)]
     # a standards cell is read on its own, so no clause or year of its neighbours' cells reaches into it
     cell_ctx = replace(ctx, skip=Covering(r.span for r in (*doc.targets, *doc.statistics)))
@@ -669,7 +757,46 @@ def extract_quantities(doc: Document, rules: RuleSet) -> Document:
                 f.indicator = cell.indicator  # 2023年达到80%: the row's indicator cell names what reaches 80%
             f.rule += std_rule
             found.append(f)
+    return ctx, found
+
+
+def quantity_decisions(doc: Document, rules: RuleSet) -> list[dict[str, Any]]:
+    """Why each quantity of the text is a target, a statistic or neither (a debug listing): one dict per
+    quantity with ``kind`` (target / statistic / none), the deciding ``rule`` id, the quantity and its context.
+
+    ``doc`` is the document as the quantities stage receives it (after the tables stage)."""
+    _, found = _decisions(doc, rules)
+    out = []
     for f in found:
+        m = f.mention
+        lo, hi = f.span
+        out.append(
+            {
+                "kind": f.kind,
+                "rule": f"{f.rule}/{m.rule}",
+                "span": f.span,
+                "quote": doc.text[lo:hi],
+                "value": m.value,
+                "unit": m.unit,
+                "comparator": m.comparator,
+                "indicator": f.indicator,
+                "context": doc.text[max(0, lo - 30) : hi + 10].replace("\n", "⏎"),
+            }
+        )
+    return out
+
+
+def extract_quantities(doc: Document, rules: RuleSet) -> Document:
+    """The quantities stage: every quantity of the text (quantities.find_quantities) decided a target, a
+    statistic or neither, next to the tables' records; ids renumbered."""
+    ctx, found = _decisions(doc, rules)
+    # the tables' records, then the fields of the text's: each is built once, numbered (see _numbered)
+    targets: list[Target | dict[str, Any]] = list(doc.targets)
+    statistics: list[Statistic | dict[str, Any]] = list(doc.statistics)
+    warnings = list(doc.warnings)
+    for f in found:
+        if f.kind == "none":
+            continue  # dropped: quantity_decisions() says which rule dropped it
         m = f.mention
         common = {
             "section": ctx.sections.at(f.span[0]),
@@ -686,7 +813,7 @@ def extract_quantities(doc: Document, rules: RuleSet) -> Document:
             targets.append(
                 {**common, "year": f.year, "recurring": "annual" if f.recurring else None, "baseline": f.baseline}
             )
-        else:
+        elif f.kind == "statistic":
             statistics.append({**common, "as_of": f.as_of})
         if m.unit == "%" and max(m.value, m.value_max or 0) > 100:
             warnings.append(DocWarning(code="percent_over_100", message=f"{m.value}% is over 100", span=f.span))
