@@ -239,6 +239,7 @@ class _Context:
     titles: dict[str, str]  # section id → its title and every ancestor's, joined
     skip: Covering
     articles: set[str]  # sections inside a regulation's articles (第X条): parameters there unless committed
+    goals_doc: bool = False  # the document's title names goals (…目标任务分解表): its quantities are goals
 
 
 def _reference_year(doc: Document) -> int | None:
@@ -639,7 +640,7 @@ def _evidence(ctx: _Context, par: _Par, m: Mention, sent_lo: int, section: str |
                 return r.id
     if m.comparator in cues.regulation.comparators:
         return cues.comparator_evidence.id  # 不少于二十平方米, 80%以上: a floor or ceiling is a commitment
-    if section is not None and cues._goals.search(ctx.titles.get(section, "")):
+    if ctx.goals_doc or (section is not None and cues._goals.search(ctx.titles.get(section, ""))):
         return cues.goals_section.id
     return None
 
@@ -744,6 +745,7 @@ def _decisions(doc: Document, rules: RuleSet) -> tuple[_Context, list[_Found]]:
         titles=_lineage_titles(doc),
         skip=Covering(_skip_spans(doc, cues)),
         articles=_article_sections(doc, cues),
+        goals_doc=bool(cues._goals.search(doc.meta.title or "")),
     )
     found = [f for lo, hi in _paragraphs(doc.text) for f in _classify(ctx, lo, hi)]
     # a standards cell is read on its own, so no clause or year of its neighbours' cells reaches into it
