@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policyx.models import Document, Meta, Source
 from policyx.quantities import find_quantities
 from policyx.rules import RuleSet
-from policyx.targets import extract_quantities
+from policyx.targets import extract_quantities, quantity_decisions
 
 
 def _doc(text: str, doc_type: str | None = None, issued_on: str | None = None) -> Document:
@@ -235,3 +239,50 @@ def test_any_percent_reads_back(rules: RuleSet, n: int, verb: str) -> None:
 )
 def test_indicator_named_elsewhere_in_the_sentence(rules: RuleSet, text: str, indicators: list[str]) -> None:
     assert [t[5] for t in _targets(rules, text)] == indicators
+
+
+# ---- the decisions spec: tests/spec/targets.yaml (real sentences, expected targets or the rule that drops them) ----
+_SPEC = Path(__file__).parent / "spec" / "targets.yaml"
+
+
+def _spec_cases() -> list[dict[str, Any]]:
+    return yaml.safe_load(_SPEC.read_text(encoding="utf-8"))["cases"]
+
+
+def _decided(rules: RuleSet, text: str) -> tuple[list[list[Any]], list[str]]:
+    doc = _doc(text, doc_type="plan")
+    targets = [[t.value, t.unit, t.comparator, t.rule.split("/")[0]] for t in extract_quantities(doc, rules).targets]
+    drops = [d["rule"].split("/")[0] for d in quantity_decisions(doc, rules) if d["kind"] == "none"]
+    return targets, drops
+
+
+@pytest.mark.parametrize("case", _spec_cases(), ids=lambda c: f"{c['source']}:{c['text'][:12]}")
+def test_spec_case(rules: RuleSet, case: dict[str, Any]) -> None:
+    targets, drops = _decided(rules, case["text"])
+    if "unsupported" in case:
+        want = [[float(v), u, c] for v, u, c, _ in case["targets"]]
+        assert [t[:3] for t in targets] != want, "an unsupported case now passes: move it to the supported ones"
+        return
+    if "not_target" in case:
+        assert targets == []
+        if case["not_target"] != "none":  # none: no quantity at all
+            assert case["not_target"] in drops
+        else:
+            assert drops == []
+        return
+    assert targets == [[float(v), u, c, r] for v, u, c, r in case["targets"]]
+
+
+def test_spec_exercises_each_phrase_rule_from_two_documents(rules: RuleSet) -> None:
+    # a phrase entry earns its place with examples from at least two documents of different origin
+    from policyx.targets import CueRules
+
+    cues = rules.get(CueRules)
+    sources: dict[str, set[str]] = {r.id: set() for r in (*cues.evidence, *cues.never)}
+    for case in _spec_cases():
+        if "unsupported" in case:
+            continue
+        for rule in [t[3] for t in case.get("targets", [])] + [case.get("not_target", "")]:
+            if rule in sources:
+                sources[rule].add(case["source"])
+    assert {r: sorted(s) for r, s in sources.items() if len(s) < 2} == {}

@@ -553,14 +553,15 @@ def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
         recurring = recurring_times.last(m.start, brackets, lo)
         is_recurring = recurring is not None and recurring.start >= sent_lo
         kind, year, as_of, rule = _decide(ctx, par, m, governing, before, sent_lo)
-        if kind == "none":
-            drop(m, rule)
-            continue
-        if kind == "target":
+        if kind != "statistic":
             never = _hit(ctx, par, cues._never, m, sent_lo)
             if never is not None:
                 drop(m, never.id)  # a penalty, a procedure's count, an eligibility threshold, a count of list items
                 continue
+        if kind == "none":
+            drop(m, rule)
+            continue
+        if kind == "target":
             kept, why = _still_target(ctx, par, m, governing, sent_lo)
             if not kept:
                 drop(m, why)  # a rate, fee, grant or allocation the measure sets: not a level it commits to reach
