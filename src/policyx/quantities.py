@@ -46,6 +46,7 @@ class QuantityRules(RuleFile):
     percent: list[UnitRule]
     count: Rule
     units: list[str]
+    arabic_units: list[str] = []
     unit_word: Pattern
     fractions: list[FractionRule]
     prefix: list[ComparatorRule]
@@ -73,7 +74,7 @@ class QuantityRules(RuleFile):
         self._idiom = regex.compile(self.idiom_after)
         # one group per percent rule, then the counting units longest first
         parts = [f"(?P<p{i}>{r.pattern})" for i, r in enumerate(self.percent)]
-        units = sorted(self.units, key=len, reverse=True)
+        units = sorted([*self.units, *self.arabic_units], key=len, reverse=True)
         parts.append("(?P<u>" + "|".join(regex.escape(u) for u in units) + ")")
         # a space may sit between number and unit (3385 人次), a line break may not (a table's number column)
         self._unit = regex.compile(r"[ \t\u3000]?(?:" + "|".join(parts) + ")")
@@ -210,6 +211,8 @@ def find_quantities(text: str, rules: RuleSet, lo: int = 0, hi: int | None = Non
         if unit is None or (value_max is not None and unit1 is not None and unit1[0] != unit[0]):
             continue
         name, unit_end, unit_rule = unit
+        if name in qr.arabic_units and m.group("a") is None:
+            continue  # 三十四条: after a Chinese numeral 条 is an article, not a count
         if m.group("c") is not None and (qr._idiom.match(text, unit_end) or text.startswith(qr._idioms, m.start())):
             continue  # 一家一策, 一张网
         start, end, comparator, cmp_rule = _comparators(text, lo, m.start(), unit_end, qr)

@@ -89,6 +89,22 @@ class EvidenceRule(CueRule):
     scope: Literal["sentence", "clause", "before", "after"] = "sentence"
 
 
+class BaselineFromRule(Rule):
+    """由2020年的30%提升至55%: the first quantity is the starting value (the baseline) of the second."""
+
+    before: Pattern  # right before the starting value (由, 从 and an optional year)
+    after: Pattern  # right after it (提升至, 增长到)
+
+
+class RespectivelyRule(RuleModel):
+    """A / B / C 分别达到 x、y、z: the values go to the listed indicators in order."""
+
+    marker: Pattern  # ends an indicator phrase that lists several indicators (…分别)
+    item_sep: Pattern  # between the listed indicators (、)
+    joint: Pattern  # the whole phrase of a later value of the list (和, 、)
+    max_head: int  # listed items this short are heads of the last one (一类、二类、三类区…面积)
+
+
 class DropRules(RuleModel):
     """The ids of the decisions that drop a quantity (neither target nor statistic), so each drop names a rule."""
 
@@ -120,6 +136,8 @@ class CueRules(RuleFile):
     account_start: Pattern
     account_start_chars: int
     baseline: Pattern
+    baseline_from: BaselineFromRule
+    respectively: RespectivelyRule
     clause_break: Pattern
     sentence_break: Pattern
     title_line_max: int
@@ -154,6 +172,11 @@ class CueRules(RuleFile):
     _project: regex.Pattern[str] = PrivateAttr()
     _account: regex.Pattern[str] = PrivateAttr()
     _baseline: regex.Pattern[str] = PrivateAttr()
+    _from_before: regex.Pattern[str] = PrivateAttr()
+    _from_after: regex.Pattern[str] = PrivateAttr()
+    _resp_marker: regex.Pattern[str] = PrivateAttr()
+    _resp_sep: regex.Pattern[str] = PrivateAttr()
+    _resp_joint: regex.Pattern[str] = PrivateAttr()
     _clause: regex.Pattern[str] = PrivateAttr()
     _sentence: regex.Pattern[str] = PrivateAttr()
     _lead: list[regex.Pattern[str]] = PrivateAttr()
@@ -171,6 +194,7 @@ class CueRules(RuleFile):
     def model_post_init(self, _ctx: object) -> None:
         d = self.drop
         own = [self.regulation, self.standards_table, self.condition, self.comparator_evidence, self.goals_section]
+        own += [self.baseline_from]
         own += [d.no_evidence, d.parameter_section, d.regulation]
         check_ids_unique(
             [*self.statistic, *self.target, *self.skip, *self.never, *self.evidence, *self.parameter, *own], self.FILE
@@ -195,6 +219,11 @@ class CueRules(RuleFile):
         self._project = regex.compile(self.project_section)
         self._account = regex.compile(self.account_start)
         self._baseline = regex.compile(self.baseline)
+        self._from_before = regex.compile(f"(?:{self.baseline_from.before})$")
+        self._from_after = regex.compile(self.baseline_from.after)
+        self._resp_marker = regex.compile(f"(?:{self.respectively.marker})$")
+        self._resp_sep = regex.compile(self.respectively.item_sep)
+        self._resp_joint = regex.compile(self.respectively.joint)
         self._clause = regex.compile(self.clause_break)
         self._sentence = regex.compile(self.sentence_break)
         self._lead = [regex.compile(p) for p in self.lead_trim]
@@ -425,6 +454,7 @@ class _Found:
     span: tuple[int, int]
     baseline: Baseline | None
     rule: str
+    years: tuple[int, ...] = ()  # 到2022年和2030年: the years a 分别 list pairs its values with
 
 
 @dataclass(slots=True)
@@ -525,6 +555,7 @@ def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
     out: list[_Found] = []
     taken_until = lo  # past a baseline bracket or the previous quantity's object
     prev_indicator: str | None = None
+    pending: tuple[Baseline, int] | None = None  # a starting value (由…) and where its phrase starts
 
     def drop(m: Mention, rule: str) -> None:
         out.append(_Found(m, "none", None, None, False, "", (m.start, m.end), None, rule))
@@ -545,10 +576,21 @@ def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
         if m.unit in cues.condition.units and cues._cond.match(text, m.unit_end):
             drop(m, cues.condition.id)  # 3万人以下的住宅区: a condition, not a quantity committed to
             continue
+        fb = cues._from_before.search(text, clause_lo, m.start)
+        if fb and k + 1 < len(mentions) and cues._from_after.match(text, m.end):
+            # 由2020年的30%提升至…: the starting value of the next quantity, not a record of its own
+            year_of = fb.group("y")
+            pending = (Baseline(value=m.value, year=int(year_of) if year_of else None), fb.start())
+            drop(m, cues.baseline_from.id)
+            continue
         baseline = None
         bm = cues._baseline.match(text, m.end)
         if bm:
             baseline = Baseline(value=float(bm.group("num")), year=int(bm.group("y")))
+        from_at = None
+        if pending is not None:
+            baseline, from_at = pending
+            pending = None
         governing = governing_times.last(m.start, brackets, lo)
         recurring = recurring_times.last(m.start, brackets, lo)
         is_recurring = recurring is not None and recurring.start >= sent_lo
@@ -573,12 +615,69 @@ def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
                 drop(m, param.id)  # a regulation's fee base or rate is no account of the present either
                 continue
         phrase = _indicator(ctx, par, m, clause_lo, clause_hi, prev_indicator)
+        if from_at is not None and from_at > clause_lo:
+            # 护理型床位占比由…提升至55%: what is measured is named before 由
+            named, _ = _trim(text[clause_lo:from_at].strip(" 、,"), cues._lead)
+            if named:
+                phrase = replace(phrase, indicator=named[-cues.max_indicator :], start=text.rfind(named, lo, from_at))
         prev_indicator = phrase.indicator
         taken_until = bm.end() if bm else phrase.used_to
+        years = _paired_years(text, governing_times, governing) if kind == "target" else ()
         out.append(
-            _Found(m, kind, year, as_of, is_recurring, phrase.indicator, (phrase.start, phrase.end), baseline, rule)
+            _Found(
+                m, kind, year, as_of, is_recurring, phrase.indicator, (phrase.start, phrase.end), baseline, rule, years
+            )
         )
+    _respectively(out, cues)
     return out
+
+
+def _paired_years(text: str, times: _Times, t: TimeExpr | None) -> tuple[int, ...]:
+    """到2022年和2030年: the years of a time expression joined to the one before it by 和/、/及 (else ())."""
+    if t is None or t.year is None:
+        return ()
+    i = times.times.index(t)
+    if i == 0:
+        return ()
+    prev = times.times[i - 1]
+    if prev.year is None or text[prev.end : t.start] not in {"和", "、", "及", "与"}:
+        return ()
+    return (prev.year, t.year)
+
+
+def _respectively(found: list[_Found], cues: CueRules) -> None:
+    """A、B、C分别达到x、y、z: each value goes to its listed indicator; with one indicator and two paired years
+    (到2022年和2030年…分别达到50和90) each value goes to its year. Runs of targets sharing one phrase ending
+    in 分别 are rewritten in place."""
+    rr = cues.respectively
+    i = 0
+    while i < len(found):
+        f = found[i]
+        if f.kind != "target" or not cues._resp_marker.search(f.indicator):
+            i += 1
+            continue
+        j = i
+        while (
+            j < len(found)
+            and found[j].kind == "target"
+            and (found[j].indicator == f.indicator or (j > i and cues._resp_joint.fullmatch(found[j].indicator)))
+        ):
+            j += 1  # …分别达到50和90: the second value's phrase is just the joint word
+        run = found[i:j]
+        phrase = cues._resp_marker.sub("", f.indicator)
+        items = [x for x in cues._resp_sep.split(phrase) if x]
+        names = [phrase] * len(run)
+        if len(items) == len(run) > 1:
+            head = len(items[0])
+            short = all(len(x) <= rr.max_head for x in items[:-1]) and len(items[-1]) > head
+            tail = items[-1][head:] if short else ""
+            names = [x + tail for x in items[:-1]] + [items[-1]]
+        elif f.years:
+            for k, g in enumerate(run):
+                g.year = f.years[min(k, len(f.years) - 1)]
+        for g, name in zip(run, names, strict=True):
+            g.indicator = name
+        i = j
 
 
 def _decide(
