@@ -62,6 +62,7 @@ class QuantityRules(RuleFile):
     _fractions: list[tuple[FractionRule, regex.Pattern[str]]] = PrivateAttr()
     _prefix: list[tuple[ComparatorRule, regex.Pattern[str]]] = PrivateAttr()
     _suffix: regex.Pattern[str] = PrivateAttr()
+    _cmp_end: regex.Pattern[str] = PrivateAttr()
     _any_fraction: regex.Pattern[str] = PrivateAttr()
     _percent_groups: list[tuple[str, str, str]] = PrivateAttr()  # (group, unit, rule id)
     _suffix_groups: list[tuple[str, str, str]] = PrivateAttr()  # (group, comparator, rule id)
@@ -87,6 +88,8 @@ class QuantityRules(RuleFile):
         self._prefix = [
             (r, regex.compile(f"(?:{r.pattern})(?P<gap>\\p{{Han}}{{0,{r.max_gap}}})$")) for r in self.prefix
         ]
+        # the comparator vocabulary, for other stages: a prefix comparator word ending a phrase (…不低于)
+        self._cmp_end = regex.compile("(?:" + "|".join(f"(?:{r.pattern})" for r in self.prefix) + ")$")
         suffix = "|".join(f"(?P<s{i}>{r.pattern})" for i, r in enumerate(self.suffix))
         self._suffix = regex.compile(f"(?P<gap>\\p{{Han}}{{0,{self.suffix_gap}}}?)(?:{suffix})")
         self._suffix_groups = [(f"s{i}", r.comparator, r.id) for i, r in enumerate(self.suffix)]
@@ -110,6 +113,17 @@ class Mention:
 _SPACE = regex.compile(r"\s+")
 
 
+def comparator_end(rules: RuleSet) -> regex.Pattern[str]:
+    """A comparator word (不低于, 至少, 超过 …) at the end of a phrase: the one comparator vocabulary of
+    ``rules/quantities.yaml``, for stages that trim it off an indicator."""
+    return rules.get(QuantityRules)._cmp_end
+
+
+def suffix_comparator(rules: RuleSet) -> regex.Pattern[str]:
+    """A suffix comparator (以上, 以内, 左右 …) after at most ``suffix_gap`` Han characters (group ``gap``)."""
+    return rules.get(QuantityRules)._suffix
+
+
 def _value(m: regex.Match[str]) -> float | None:
     return parse_number(_SPACE.sub("", m.group(0)))
 
@@ -129,7 +143,7 @@ def _unit_at(text: str, pos: int, qr: QuantityRules) -> tuple[str, int, str] | N
 
 
 def _scale_of(token: str) -> float:
-    for word, factor in (("亿", 1e8), ("万", 1e4), ("千", 1e3)):
+    for word, factor in (("亿", 1e8), ("億", 1e8), ("万", 1e4), ("萬", 1e4), ("千", 1e3)):
         if token.rstrip().endswith(word):
             return factor
     return 1.0

@@ -28,7 +28,7 @@ from policyx.indicators import indicator_key
 from policyx.locate import SectionIndex
 from policyx.models import Baseline, Document, DocWarning, Statistic, Target
 from policyx.periods import PeriodRules, TimeExpr, find_times
-from policyx.quantities import Mention, find_quantities
+from policyx.quantities import Mention, comparator_end, find_quantities, suffix_comparator
 from policyx.rules import Pattern, Rule, RuleFile, RuleModel, RuleSet, check_ids_unique
 from policyx.spans import Covering, depths
 from policyx.tables.cells import squeeze
@@ -153,7 +153,6 @@ class CueRules(RuleFile):
     max_object: int
     standard_object: Pattern
     standard_base: Pattern
-    gap_noun: Pattern
 
     _stat: regex.Pattern[str] = PrivateAttr()
     _target: regex.Pattern[str] = PrivateAttr()
@@ -187,7 +186,6 @@ class CueRules(RuleFile):
     _per_unit: regex.Pattern[str] = PrivateAttr()
     _standard_object: regex.Pattern[str] = PrivateAttr()
     _standard_base: regex.Pattern[str] = PrivateAttr()
-    _gap_noun: regex.Pattern[str] = PrivateAttr()
     _action_any: regex.Pattern[str] = PrivateAttr()
     _std: dict[str, regex.Pattern[str]] = PrivateAttr()
 
@@ -235,7 +233,6 @@ class CueRules(RuleFile):
         self._per_unit = regex.compile(self.per_unit)
         self._standard_object = regex.compile(self.standard_object)
         self._standard_base = regex.compile(self.standard_base)
-        self._gap_noun = regex.compile(self.gap_noun)
         self._action_any = regex.compile(f"(?:{verbs})")
         std = self.standards_table
         self._std = {k: regex.compile(getattr(std, k)) for k in ("indicator", "standard", "numbering", "weak")}
@@ -481,7 +478,7 @@ def _indicator(ctx: _Context, par: _Par, m: Mention, lo: int, hi: int, prev: str
     """The shortest phrase naming what is measured: the clause before the number, or the noun after it."""
     cues, text = ctx.cues, ctx.text
     prefix, _ = _trim(text[lo : m.start].strip(" 、,"), cues._lead)
-    prefix, linked = _trim(prefix, cues._verb)
+    prefix, linked = _trim(prefix, [*cues._verb, comparator_end(ctx.rules)])
     prefix = cues._filler.sub("", prefix)[-cues.max_indicator :]
     has_gap = m.start < m.num_start and cues._action_end.search(text[m.start : m.num_start]) is not None
     linked = linked or (m.start < m.num_start and not has_gap)  # 不低于55%: the comparator links name and number
@@ -521,9 +518,10 @@ def _earlier_noun(ctx: _Context, par: _Par, m: Mention, lo: int) -> str | None:
     """
     cues, text = ctx.cues, ctx.text
     par_lo, depth = par.lo, par.brackets
-    gap = cues._gap_noun.match(text, m.unit_end, m.end)
-    if gap:
-        noun = gap.group("noun")
+    # 10个机构以上: the Han characters between unit and suffix comparator (rules/quantities.yaml suffix_gap)
+    gap = suffix_comparator(ctx.rules).match(text, m.unit_end, m.end)
+    if gap and len(gap.group("gap")) == 2:
+        noun = gap.group("gap")
         at = text.rfind(noun, par_lo, lo)
         while at >= 0 and depth[at - par_lo]:
             at = text.rfind(noun, par_lo, at)  # (沧州市级以上试点机构): a bracket names an aside
