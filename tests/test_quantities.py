@@ -293,3 +293,13 @@ def test_spec_exercises_each_phrase_rule_from_two_documents(rules: RuleSet) -> N
             if rule in sources:
                 sources[rule].add(case["source"])
     assert {r: sorted(s) for r, s in sources.items() if len(s) < 2} == {}
+
+
+def test_a_headline_target_is_kept_once(rules: RuleSet) -> None:
+    # dev 48's goal as a headline (a title-like line: no clause punctuation) and as its body sentence
+    headline = "2025年底前全省养老机构护理型床位占比提高到60%以上"
+    body = "优化兜底保障服务供给,优先支持发展护理型养老床位,2025年底前,全省养老机构护理型床位占比提高到60%以上。"
+    alone = extract_quantities(_doc(f"{headline}\n优化兜底保障服务供给,优先支持发展护理型养老床位。"), rules)
+    assert [(t.value, t.year, t.rule) for t in alone.targets] == [(60, 2025, "target.by/target.headline/unit.percent")]
+    both = extract_quantities(_doc(f"{headline}\n{body}"), rules)
+    assert [(t.value, t.year, t.rule) for t in both.targets] == [(60, 2025, "target.by/unit.percent")]

@@ -105,6 +105,12 @@ class RespectivelyRule(RuleModel):
     max_head: int  # listed items this short are heads of the last one (一类、二类、三类区…面积)
 
 
+class HeadlineRule(Rule):
+    """A headline or title-like line is read for targets of these decisions, unless the body repeats them."""
+
+    decisions: list[str]
+
+
 class DropRules(RuleModel):
     """The ids of the decisions that drop a quantity (neither target nor statistic), so each drop names a rule."""
 
@@ -137,6 +143,7 @@ class CueRules(RuleFile):
     account_start_chars: int
     baseline: Pattern
     baseline_from: BaselineFromRule
+    headline: HeadlineRule
     respectively: RespectivelyRule
     clause_break: Pattern
     sentence_break: Pattern
@@ -192,7 +199,7 @@ class CueRules(RuleFile):
     def model_post_init(self, _ctx: object) -> None:
         d = self.drop
         own = [self.regulation, self.standards_table, self.condition, self.comparator_evidence, self.goals_section]
-        own += [self.baseline_from]
+        own += [self.baseline_from, self.headline]
         own += [d.no_evidence, d.parameter_section, d.regulation]
         check_ids_unique(
             [*self.statistic, *self.target, *self.skip, *self.never, *self.evidence, *self.parameter, *own], self.FILE
@@ -276,8 +283,9 @@ def _reference_year(doc: Document) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _skip_spans(doc: Document, cues: CueRules) -> list[tuple[int, int]]:
-    """Tables, records already made, heading lines and title-like lines: no text quantities there."""
+def _skip_spans(doc: Document, cues: CueRules) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(spans with no text quantities, headlines): tables, records already made, heading lines and title-like
+    lines are skipped; the title and the title-like lines outside tables are headlines, read on their own."""
     # task tables carry commitments in their cells (完成1-2个公建民营养老机构改革); indicator tables are read
     # by the tables stage and other tables (project lists) hold sizes, not targets
     tables = [t.span for t in doc.tables if t.kind not in cues.read_tables]
@@ -291,17 +299,22 @@ def _skip_spans(doc: Document, cues: CueRules) -> list[tuple[int, int]]:
         line = doc.text[s.span[0] : line_end if line_end >= 0 else len(doc.text)].rstrip()
         if s.title and line.endswith(s.title.rstrip()):
             spans.append((s.span[0], s.span[0] + len(line)))
+    headlines: list[tuple[int, int]] = []
     title = (doc.meta.title or "").strip()
     if title and title in doc.text:
         at = doc.text.find(title)
         spans.append((at, at + len(title)))
+        headlines.append((at, at + len(title)))
     in_tables = Covering(inside)
+    any_table = Covering(t.span for t in doc.tables)
     for lo, hi in _paragraphs(doc.text):
         line = doc.text[lo:hi]
         in_table = in_tables.covers(lo)
         if not in_table and len(line.strip()) <= cues.title_line_max and not cues._clause.search(line.strip()):
             spans.append((lo, hi))
-    return spans
+            if not any_table.covers(lo) and not any(a <= lo < b for a, b in headlines):
+                headlines.append((lo, hi))
+    return spans, headlines
 
 
 @dataclass(slots=True)
@@ -634,8 +647,8 @@ def _paired_years(text: str, times: _Times, t: TimeExpr | None) -> tuple[int, ..
     """到2022年和2030年: the years of a time expression joined to the one before it by 和/、/及 (else ())."""
     if t is None or t.year is None:
         return ()
-    i = times.times.index(t)
-    if i == 0:
+    i = bisect_left(times.ends, t.end)  # expressions never overlap: ends are sorted, t is the one ending there
+    if i == 0 or i >= len(times.times) or times.times[i] is not t:
         return ()
     prev = times.times[i - 1]
     if prev.year is None or text[prev.end : t.start] not in {"和", "、", "及", "与"}:
@@ -833,6 +846,7 @@ def _is_account(doc: Document, cues: CueRules) -> bool:
 def _decisions(doc: Document, rules: RuleSet) -> tuple[_Context, list[_Found]]:
     """Every quantity of the text decided (targets, statistics and the dropped ones), in reading order."""
     cues = rules.get(CueRules)
+    skip, headlines = _skip_spans(doc, cues)
     ctx = _Context(
         rules=rules,
         text=doc.text,
@@ -841,7 +855,7 @@ def _decisions(doc: Document, rules: RuleSet) -> tuple[_Context, list[_Found]]:
         account=_is_account(doc, cues),
         sections=SectionIndex(doc.sections),
         titles=_lineage_titles(doc),
-        skip=Covering(_skip_spans(doc, cues)),
+        skip=Covering(skip),
         articles=_article_sections(doc, cues),
         goals_doc=bool(cues._goals.search(doc.meta.title or "")),
     )
@@ -857,6 +871,17 @@ def _decisions(doc: Document, rules: RuleSet) -> tuple[_Context, list[_Found]]:
                 f.indicator = cell.indicator  # 2023年达到80%: the row's indicator cell names what reaches 80%
             f.rule += std_rule
             found.append(f)
+    # a headline states a target the body may not repeat (山东:到2025年护理型床位占比提高到60%): read on its own,
+    # kept only on a due year or a commitment, and only when no target of the body has its value and unit
+    body = {(f.mention.value, f.mention.unit) for f in found if f.kind == "target"}
+    head = cues.headline
+    for lo, hi in headlines:
+        for f in _classify(cell_ctx, lo, hi):
+            key = (f.mention.value, f.mention.unit)
+            if f.kind == "target" and f.rule.split("/")[0] in head.decisions and key not in body:
+                f.rule += f"/{head.id}"
+                body.add(key)
+                found.append(f)
     return ctx, found
 
 
