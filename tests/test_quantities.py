@@ -273,6 +273,7 @@ def test_spec_case(rules: RuleSet, case: dict[str, Any]) -> None:
             assert drops == []
         return
     assert targets == [[float(v), u, c, r] for v, u, c, r in case["targets"]]
+    assert set(case.get("drops", [])) <= set(drops)
     doc = extract_quantities(_doc(case["text"], doc_type="plan"), rules)
     if "years" in case:
         assert [t.year for t in doc.targets] == case["years"]
@@ -289,7 +290,7 @@ def test_spec_exercises_each_phrase_rule_from_two_documents(rules: RuleSet) -> N
     for case in _spec_cases():
         if "unsupported" in case:
             continue
-        for rule in [t[3] for t in case.get("targets", [])] + [case.get("not_target", "")]:
+        for rule in [t[3] for t in case.get("targets", [])] + [case.get("not_target", ""), *case.get("drops", [])]:
             if rule in sources:
                 sources[rule].add(case["source"])
     assert {r: sorted(s) for r, s in sources.items() if len(s) < 2} == {}
