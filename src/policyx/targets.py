@@ -1,17 +1,22 @@
-"""Target or statistic: what each quantity of the text is, when it is due, and what it measures (SPEC 4, 5).
+"""Target, statistic or neither: what each quantity of the text is, when it is due, and what it measures (SPEC 4, 5).
 
 Per paragraph: the time expressions (``policyx.periods``) give every quantity its year — the nearest one
 before it in the same paragraph, never from the next paragraph nor backwards, and a year inside brackets
-stays inside them. Cue words (``rules/cues.yaml``) decide target or statistic: an as-of date, a past
-year or a statistic cue earlier in the sentence make a statistic; background sections and proposals or
-replies describe the present unless a commitment cue says otherwise; everything else is a target.
-A target must then pass two checks (``_still_target``): a parameter cue (a fee, grant, payment rate, exact split of
-funds, eligibility condition) drops it unless a due year or a commitment governs it; inside a regulation's articles
-(第X条) only a committed goal or a standard's shape (a floor or ceiling that is not money) stays. Dropped quantities
-are neither targets nor statistics: a rule's parameters describe neither a goal nor the present.
+stays inside them. Then evidence decides (``rules/cues.yaml``):
+- account evidence (an as-of date, a past year, a statistic cue such as 目前/已/累计 earlier in the sentence, the
+  account of a proposal or reply, a background section) makes a statistic;
+- commitment evidence (a due year or period; a cue of ``evidence:`` such as 力争/将/达到/新增/建成/计划; a floor
+  or ceiling; a goals section or a goals document) makes a target;
+- with neither, the quantity is dropped (``drop.no_evidence``): a bare count is no goal.
+Never targets, whatever the evidence (``never:``): penalties, a procedure's steps, conditions to qualify, counts of
+places or of list items. A target must then pass two checks (``_still_target``): a parameter cue (a fee, grant,
+payment rate, exact split of funds, eligibility condition) drops it unless a due year or a commitment governs it;
+inside a regulation's articles (第X条) only a committed goal or a standard's shape (a floor or ceiling that is not
+money) stays. Every decision, also a drop, names a rule id declared in ``rules/``; ``quantity_decisions`` lists them.
 Records already present (the indicator tables' targets) are kept, and text inside tables is skipped, except
 task tables and the standards cells of an indicator/monitoring table (``_standard_cells``): each such cell is
 read as a paragraph of its own, and its targets are named by the row's indicator cell when the cell does not.
+Headlines (the title, title-like lines) are read on their own and keep only targets the body does not repeat.
 """
 
 from __future__ import annotations
