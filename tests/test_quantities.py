@@ -304,3 +304,24 @@ def test_a_headline_target_is_kept_once(rules: RuleSet) -> None:
     assert [(t.value, t.year, t.rule) for t in alone.targets] == [(60, 2025, "target.by/target.headline/unit.percent")]
     both = extract_quantities(_doc(f"{headline}\n{body}"), rules)
     assert [(t.value, t.year, t.rule) for t in both.targets] == [(60, 2025, "target.by/unit.percent")]
+
+
+def test_every_drop_names_a_declared_rule(rules: RuleSet) -> None:
+    # the decisions that drop a quantity name their rule too (quantity_decisions), declared in rules/*.yaml
+    import regex
+
+    from policyx.pipeline import STAGES
+    from policyx.read import read_document
+
+    root = Path(__file__).resolve().parents[1]
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted((root / "rules").glob("*.yaml")))
+    declared = set(regex.findall(r"\bid:\s*['\"]?([\w.\-]+)", text))
+    used: set[str] = set()
+    for path in sorted((root / "corpus").iterdir()):
+        doc = read_document(path, rules)
+        for stage in STAGES[: STAGES.index(extract_quantities)]:
+            doc = stage(doc, rules)
+        for d in quantity_decisions(doc, rules):
+            used.update(d["rule"].split("/"))
+    assert "target.to" in used and any(u.startswith(("skip.", "param.", "never.", "drop.")) for u in used)
+    assert sorted(used - declared) == []
