@@ -152,7 +152,7 @@ def _scale_of(token: str) -> float:
 def _comparators(text: str, lo: int, num_start: int, end: int, qr: QuantityRules) -> tuple[int, int, str, str | None]:
     """Widen ``num_start..end`` over a prefix and a suffix comparator: (start, end, comparator, rule id)."""
     start, comparator, rule = num_start, "=", None
-    window = text[max(lo, num_start - 12) : num_start]
+    window = text[max(lo, num_start - 24) : num_start]  # 不低于住宅总建筑面积的 reaches back 11 characters
     for r, pat in qr._prefix:
         pm = pat.search(window)
         if pm:
