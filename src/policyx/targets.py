@@ -290,7 +290,8 @@ def _reference_year(doc: Document) -> int | None:
 
 def _skip_spans(doc: Document, cues: CueRules) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """(spans with no text quantities, headlines): tables, records already made, heading lines and title-like
-    lines are skipped; the title and the title-like lines outside tables are headlines, read on their own."""
+    lines are skipped; the title and the title-like lines that open the document (before its first sentence,
+    outside tables) are headlines, read on their own."""
     # task tables carry commitments in their cells (完成1-2个公建民营养老机构改革); indicator tables are read
     # by the tables stage and other tables (project lists) hold sizes, not targets
     tables = [t.span for t in doc.tables if t.kind not in cues.read_tables]
@@ -312,13 +313,16 @@ def _skip_spans(doc: Document, cues: CueRules) -> tuple[list[tuple[int, int]], l
         headlines.append((at, at + len(title)))
     in_tables = Covering(inside)
     any_table = Covering(t.span for t in doc.tables)
+    head = True  # the title-like lines before the first sentence of the body are the document's headlines
     for lo, hi in _paragraphs(doc.text):
         line = doc.text[lo:hi]
         in_table = in_tables.covers(lo)
         if not in_table and len(line.strip()) <= cues.title_line_max and not cues._clause.search(line.strip()):
             spans.append((lo, hi))
-            if not any_table.covers(lo) and not any(a <= lo < b for a, b in headlines):
-                headlines.append((lo, hi))
+            if head and not any_table.covers(lo) and not (headlines and headlines[0][0] <= lo < headlines[0][1]):
+                headlines.append((lo, hi))  # (the title's own line is already there)
+        else:
+            head = False
     return spans, headlines
 
 
@@ -864,7 +868,8 @@ def _decisions(doc: Document, rules: RuleSet) -> tuple[_Context, list[_Found]]:
         articles=_article_sections(doc, cues),
         goals_doc=bool(cues._goals.search(doc.meta.title or "")),
     )
-    found = [f for lo, hi in _paragraphs(doc.text) for f in _classify(ctx, lo, hi)]
+    whole = set(skip)  # a title-like line is skipped whole: no need to look for its quantities
+    found = [f for lo, hi in _paragraphs(doc.text) if (lo, hi) not in whole for f in _classify(ctx, lo, hi)]
     # a standards cell is read on its own, so no clause or year of its neighbours' cells reaches into it
     cell_ctx = replace(ctx, skip=Covering(r.span for r in (*doc.targets, *doc.statistics)))
     std_rule = f"/{cues.standards_table.id}"
