@@ -113,11 +113,11 @@ def test_goals_stay_targets(rules: RuleSet, text: str, expected: list[tuple]) ->
 @pytest.mark.parametrize(
     ("text", "quote"),
     [
-        (
-            "第三十一条 每个区应当单独设置至少1个区级综合养老服务中心。",
-            "每个区应当单独设置至少1个",
+        (  # dev 55, a regulation's article
+            "第三十四条 新建居民住宅区应当按照每百户不低于30平方米的标准配套建设养老服务设施,"
+            "并与住宅同步规划、同步建设、同步验收、同步交付使用。",
+            "不低于30平方米",
         ),
-        ("(2)到2025年,护理型床位占比达到55%;", "护理型床位占比达到55%"),
     ],
 )
 def test_quote_starts_after_the_heading_number(rules: RuleSet, text: str, quote: str) -> None:

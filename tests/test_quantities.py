@@ -327,3 +327,8 @@ def test_every_drop_names_a_declared_rule(rules: RuleSet) -> None:
             used.update(d["rule"].split("/"))
     assert "target.to" in used and any(u.startswith(("skip.", "param.", "never.", "drop.")) for u in used)
     assert sorted(used - declared) == []
+
+
+def test_url_encoded_bytes_are_no_percentages(rules: RuleSet) -> None:
+    # a search link of html/12 (?keywords=社保): %E7%A4%BE holds no 7% nor 4%
+    assert find_quantities("?keywords=%E7%A4%BE%E4%BF%9D 与 %E5%8C%BB%E4%BF%9D", rules) == []
