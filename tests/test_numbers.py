@@ -88,3 +88,18 @@ def test_numerals(text: str, value: float) -> None:
 @pytest.mark.parametrize("text", ["", "万", "千", "十四五", "十三五", "三四", "12%", "三分之一", "abc", "1.2.3"])
 def test_not_numbers(text: str) -> None:
     assert parse_number(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("17.8萬", 178000), ("1.5萬", 15000), ("1萬", 10000), ("三億", 3e8), ("兩萬", 20000), ("零點三", 0.3)],
+)
+def test_traditional_scale_words_fold(text: str, value: float) -> None:
+    # a reprint in traditional script (dev 40: 17.8萬張養老床位) folds 萬/億 like 万/亿
+    assert parse_number(text) == value
+
+
+def test_one_chinese_numeral_parser_is_public() -> None:
+    from policyx.numbers import chinese_integer
+
+    assert [chinese_integer(t) for t in ("二十", "一百二十", "十五", "二〇二五", "三四")] == [20, 120, 15, 2025, None]

@@ -123,6 +123,7 @@ def test_every_decision_the_targets_stage_can_take_is_declared(rules: RuleSet) -
 
     declared = _declared_ids()
     kinds = {e.kind for e in rules.get(PeriodRules).expressions}
-    due = {f"target.{k}" for k in kinds if k != "as_of"} | {"target.text", "target.cue"}
+    # no target without evidence (SPEC 4): a due year, a commitment cue, a comparator, a goals section; or a drop
+    due = {f"target.{k}" for k in kinds if k != "as_of"} | {"target.cue", "drop.no_evidence"}
     past = {f"statistic.{k}" for k in kinds if k != "recurring"} | {"statistic.cue", "statistic.account"}
     assert sorted((due | past) - declared) == []

@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import regex
 
-_DIGITS: dict[str, int] = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2, "○": 0, "Ｏ": 0}
+_DIGITS: dict[str, int] = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {
+    "〇": 0,
+    "两": 2,
+    "兩": 2,  # traditional script
+    "○": 0,
+    "Ｏ": 0,
+}
 _SMALL: dict[str, int] = {"十": 10, "百": 100, "千": 1000}
-_BIG: dict[str, int] = {"万": 10_000, "亿": 100_000_000}
+# 萬 and 億 are the traditional forms (a reprint in traditional script: 17.8萬張)
+_BIG: dict[str, int] = {"万": 10_000, "亿": 100_000_000, "萬": 10_000, "億": 100_000_000}
 _SCALE: dict[str, int] = _SMALL | _BIG
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 # an Arabic number (thousands commas allowed) with an optional run of scale words after it: 1.5万, 3千万, 4,840
-_ARABIC = regex.compile(r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?P<scale>[十百千万亿]*)")
-_CHINESE = regex.compile(r"[零〇○一二三四五六七八九两十百千万亿]+(?:点[零〇○一二三四五六七八九]+)?")
+_ARABIC = regex.compile(r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?P<scale>[十百千万亿萬億]*)")
+_CHINESE = regex.compile(r"[零〇○一二三四五六七八九两兩十百千万亿萬億]+(?:[点點][零〇○一二三四五六七八九]+)?")
 
 
 def _chinese_int(token: str) -> int | None:
@@ -52,12 +59,12 @@ def _chinese_int(token: str) -> int | None:
                 return None
             section += (1 if digit is None else digit) * unit
             digit, last_small, zero = None, unit, False
-        elif ch == "万":
+        elif ch in ("万", "萬"):
             if section == 0 and digit is None and wan == 0 and total == 0:
                 return None
             wan = (section + (digit or 0)) * 10_000 if (section or digit) else wan * 10_000 or 10_000
             section, digit, last_small, zero = 0, None, 10_000, False
-        elif ch == "亿":
+        elif ch in ("亿", "億"):
             group = wan + section + (digit or 0)
             if group == 0 and total == 0:
                 return None
@@ -70,7 +77,7 @@ def _chinese_int(token: str) -> int | None:
 
 
 def _chinese(token: str) -> float | None:
-    whole, _, frac = token.partition("点")
+    whole, _, frac = token.replace("點", "点").partition("点")
     value = _chinese_int(whole) if whole else None
     if value is None:
         return None
@@ -110,6 +117,14 @@ def parse_number(text: str) -> float | None:
     if _CHINESE.fullmatch(s):
         return _chinese(s)
     return None
+
+
+def chinese_integer(token: str) -> int | None:
+    """The value of a whole Chinese numeral (``一百二十`` → 120, ``二〇二五`` → 2025, ``十`` → 10), or None.
+
+    The one Chinese-numeral parser of policyx: headings (第二十六条), dates and quantities all read numerals here.
+    """
+    return _chinese_int(token.strip())
 
 
 def _round(value: float) -> float:

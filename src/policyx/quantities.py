@@ -46,6 +46,7 @@ class QuantityRules(RuleFile):
     percent: list[UnitRule]
     count: Rule
     units: list[str]
+    arabic_units: list[str] = []
     unit_word: Pattern
     fractions: list[FractionRule]
     prefix: list[ComparatorRule]
@@ -61,6 +62,7 @@ class QuantityRules(RuleFile):
     _fractions: list[tuple[FractionRule, regex.Pattern[str]]] = PrivateAttr()
     _prefix: list[tuple[ComparatorRule, regex.Pattern[str]]] = PrivateAttr()
     _suffix: regex.Pattern[str] = PrivateAttr()
+    _cmp_end: regex.Pattern[str] = PrivateAttr()
     _any_fraction: regex.Pattern[str] = PrivateAttr()
     _percent_groups: list[tuple[str, str, str]] = PrivateAttr()  # (group, unit, rule id)
     _suffix_groups: list[tuple[str, str, str]] = PrivateAttr()  # (group, comparator, rule id)
@@ -73,7 +75,7 @@ class QuantityRules(RuleFile):
         self._idiom = regex.compile(self.idiom_after)
         # one group per percent rule, then the counting units longest first
         parts = [f"(?P<p{i}>{r.pattern})" for i, r in enumerate(self.percent)]
-        units = sorted(self.units, key=len, reverse=True)
+        units = sorted([*self.units, *self.arabic_units], key=len, reverse=True)
         parts.append("(?P<u>" + "|".join(regex.escape(u) for u in units) + ")")
         # a space may sit between number and unit (3385 人次), a line break may not (a table's number column)
         self._unit = regex.compile(r"[ \t\u3000]?(?:" + "|".join(parts) + ")")
@@ -86,6 +88,8 @@ class QuantityRules(RuleFile):
         self._prefix = [
             (r, regex.compile(f"(?:{r.pattern})(?P<gap>\\p{{Han}}{{0,{r.max_gap}}})$")) for r in self.prefix
         ]
+        # the comparator vocabulary, for other stages: a prefix comparator word ending a phrase (…不低于)
+        self._cmp_end = regex.compile("(?:" + "|".join(f"(?:{r.pattern})" for r in self.prefix) + ")$")
         suffix = "|".join(f"(?P<s{i}>{r.pattern})" for i, r in enumerate(self.suffix))
         self._suffix = regex.compile(f"(?P<gap>\\p{{Han}}{{0,{self.suffix_gap}}}?)(?:{suffix})")
         self._suffix_groups = [(f"s{i}", r.comparator, r.id) for i, r in enumerate(self.suffix)]
@@ -109,6 +113,17 @@ class Mention:
 _SPACE = regex.compile(r"\s+")
 
 
+def comparator_end(rules: RuleSet) -> regex.Pattern[str]:
+    """A comparator word (不低于, 至少, 超过 …) at the end of a phrase: the one comparator vocabulary of
+    ``rules/quantities.yaml``, for stages that trim it off an indicator."""
+    return rules.get(QuantityRules)._cmp_end
+
+
+def suffix_comparator(rules: RuleSet) -> regex.Pattern[str]:
+    """A suffix comparator (以上, 以内, 左右 …) after at most ``suffix_gap`` Han characters (group ``gap``)."""
+    return rules.get(QuantityRules)._suffix
+
+
 def _value(m: regex.Match[str]) -> float | None:
     return parse_number(_SPACE.sub("", m.group(0)))
 
@@ -128,7 +143,7 @@ def _unit_at(text: str, pos: int, qr: QuantityRules) -> tuple[str, int, str] | N
 
 
 def _scale_of(token: str) -> float:
-    for word, factor in (("亿", 1e8), ("万", 1e4), ("千", 1e3)):
+    for word, factor in (("亿", 1e8), ("億", 1e8), ("万", 1e4), ("萬", 1e4), ("千", 1e3)):
         if token.rstrip().endswith(word):
             return factor
     return 1.0
@@ -137,7 +152,7 @@ def _scale_of(token: str) -> float:
 def _comparators(text: str, lo: int, num_start: int, end: int, qr: QuantityRules) -> tuple[int, int, str, str | None]:
     """Widen ``num_start..end`` over a prefix and a suffix comparator: (start, end, comparator, rule id)."""
     start, comparator, rule = num_start, "=", None
-    window = text[max(lo, num_start - 12) : num_start]
+    window = text[max(lo, num_start - 24) : num_start]  # 不低于住宅总建筑面积的 reaches back 11 characters
     for r, pat in qr._prefix:
         pm = pat.search(window)
         if pm:
@@ -210,6 +225,8 @@ def find_quantities(text: str, rules: RuleSet, lo: int = 0, hi: int | None = Non
         if unit is None or (value_max is not None and unit1 is not None and unit1[0] != unit[0]):
             continue
         name, unit_end, unit_rule = unit
+        if name in qr.arabic_units and m.group("a") is None:
+            continue  # 三十四条: after a Chinese numeral 条 is an article, not a count
         if m.group("c") is not None and (qr._idiom.match(text, unit_end) or text.startswith(qr._idioms, m.start())):
             continue  # 一家一策, 一张网
         start, end, comparator, cmp_rule = _comparators(text, lo, m.start(), unit_end, qr)

@@ -1,17 +1,22 @@
-"""Target or statistic: what each quantity of the text is, when it is due, and what it measures (SPEC 4, 5).
+"""Target, statistic or neither: what each quantity of the text is, when it is due, and what it measures (SPEC 4, 5).
 
 Per paragraph: the time expressions (``policyx.periods``) give every quantity its year — the nearest one
 before it in the same paragraph, never from the next paragraph nor backwards, and a year inside brackets
-stays inside them. Cue words (``rules/cues.yaml``) decide target or statistic: an as-of date, a past
-year or a statistic cue earlier in the sentence make a statistic; background sections and proposals or
-replies describe the present unless a commitment cue says otherwise; everything else is a target.
-A target must then pass two checks (``_still_target``): a parameter cue (a fee, grant, payment rate, exact split of
-funds, eligibility condition) drops it unless a due year or a commitment governs it; inside a regulation's articles
-(第X条) only a committed goal or a standard's shape (a floor or ceiling that is not money) stays. Dropped quantities
-are neither targets nor statistics: a rule's parameters describe neither a goal nor the present.
+stays inside them. Then evidence decides (``rules/cues.yaml``):
+- account evidence (an as-of date, a past year, a statistic cue such as 目前/已/累计 earlier in the sentence, the
+  account of a proposal or reply, a background section) makes a statistic;
+- commitment evidence (a due year or period; a cue of ``evidence:`` such as 力争/将/达到/新增/建成/计划; a floor
+  or ceiling; a goals section or a goals document) makes a target;
+- with neither, the quantity is dropped (``drop.no_evidence``): a bare count is no goal.
+Never targets, whatever the evidence (``never:``): penalties, a procedure's steps, conditions to qualify, counts of
+places or of list items. A target must then pass two checks (``_still_target``): a parameter cue (a fee, grant,
+payment rate, exact split of funds, eligibility condition) drops it unless a due year or a commitment governs it;
+inside a regulation's articles (第X条) only a committed goal or a standard's shape (a floor or ceiling that is not
+money) stays. Every decision, also a drop, names a rule id declared in ``rules/``; ``quantity_decisions`` lists them.
 Records already present (the indicator tables' targets) are kept, and text inside tables is skipped, except
 task tables and the standards cells of an indicator/monitoring table (``_standard_cells``): each such cell is
 read as a paragraph of its own, and its targets are named by the row's indicator cell when the cell does not.
+Headlines (the title, title-like lines) are read on their own and keep only targets the body does not repeat.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from policyx.indicators import indicator_key
 from policyx.locate import SectionIndex
 from policyx.models import Baseline, Document, DocWarning, Statistic, Target
 from policyx.periods import PeriodRules, TimeExpr, find_times
-from policyx.quantities import Mention, find_quantities
+from policyx.quantities import Mention, comparator_end, find_quantities, suffix_comparator
 from policyx.rules import Pattern, Rule, RuleFile, RuleModel, RuleSet, check_ids_unique
 from policyx.spans import Covering, depths
 from policyx.tables.cells import squeeze
@@ -43,8 +48,9 @@ class CueRule(Rule):
 
 class SkipRule(CueRule):
     #: ``sentence``: the cue anywhere earlier in the sentence; ``around``: the cue's match covers the number;
-    #: ``clause``: the cue anywhere in the number's clause, before or after it (5万元运营经费)
-    scope: Literal["sentence", "around", "clause"] = "sentence"
+    #: ``clause``: the cue anywhere in the number's clause, before or after it (5万元运营经费);
+    #: ``after``: the cue starts right after the quantity (四个方面的内容)
+    scope: Literal["sentence", "around", "clause", "after"] = "sentence"
     #: only quantities in these units (empty: any unit)
     units: list[str] = []
     #: only quantities with these comparators (empty: any): an exact split is a rule, a floor is a commitment
@@ -73,9 +79,50 @@ class StandardsRule(Rule):
     weak: Pattern
 
 
-class ConditionRule(RuleModel):
+class ConditionRule(Rule):
     units: list[str]
     after: Pattern
+
+
+class EvidenceRule(CueRule):
+    """Commitment evidence (SPEC 4): with no due year, a quantity is a target only when one of these applies.
+
+    ``sentence``: the cue anywhere earlier in the sentence; ``clause``: earlier in the number's clause;
+    ``before``: the cue ends right before the number (its comparator words included); ``after``: the cue starts
+    right after the quantity (55%用于支持发展养老服务).
+    """
+
+    scope: Literal["sentence", "clause", "before", "after"] = "sentence"
+
+
+class BaselineFromRule(Rule):
+    """由2020年的30%提升至55%: the first quantity is the starting value (the baseline) of the second."""
+
+    before: Pattern  # right before the starting value (由, 从 and an optional year)
+    after: Pattern  # right after it (提升至, 增长到)
+
+
+class RespectivelyRule(RuleModel):
+    """A / B / C 分别达到 x、y、z: the values go to the listed indicators in order."""
+
+    marker: Pattern  # ends an indicator phrase that lists several indicators (…分别)
+    item_sep: Pattern  # between the listed indicators (、)
+    joint: Pattern  # the whole phrase of a later value of the list (和, 、)
+    max_head: int  # listed items this short are heads of the last one (一类、二类、三类区…面积)
+
+
+class HeadlineRule(Rule):
+    """A headline or title-like line is read for targets of these decisions, unless the body repeats them."""
+
+    decisions: list[str]
+
+
+class DropRules(RuleModel):
+    """The ids of the decisions that drop a quantity (neither target nor statistic), so each drop names a rule."""
+
+    no_evidence: Rule
+    parameter_section: Rule
+    regulation: Rule
 
 
 class CueRules(RuleFile):
@@ -84,6 +131,12 @@ class CueRules(RuleFile):
     statistic: list[CueRule]
     target: list[CueRule]
     skip: list[SkipRule]
+    never: list[SkipRule]
+    evidence: list[EvidenceRule]
+    comparator_evidence: Rule
+    goals_section: Rule
+    goals_section_title: Pattern
+    drop: DropRules
     parameter: list[SkipRule]
     parameter_section: Pattern
     parameter_commit: Pattern
@@ -95,6 +148,9 @@ class CueRules(RuleFile):
     account_start: Pattern
     account_start_chars: int
     baseline: Pattern
+    baseline_from: BaselineFromRule
+    headline: HeadlineRule
+    respectively: RespectivelyRule
     clause_break: Pattern
     sentence_break: Pattern
     title_line_max: int
@@ -110,11 +166,13 @@ class CueRules(RuleFile):
     max_object: int
     standard_object: Pattern
     standard_base: Pattern
-    gap_noun: Pattern
 
     _stat: regex.Pattern[str] = PrivateAttr()
     _target: regex.Pattern[str] = PrivateAttr()
     _skip: list[tuple[SkipRule, regex.Pattern[str]]] = PrivateAttr()
+    _never: list[tuple[SkipRule, regex.Pattern[str]]] = PrivateAttr()
+    _evidence: list[tuple[EvidenceRule, regex.Pattern[str]]] = PrivateAttr()
+    _goals: regex.Pattern[str] = PrivateAttr()
     _param: list[tuple[SkipRule, regex.Pattern[str]]] = PrivateAttr()
     _param_commit: regex.Pattern[str] = PrivateAttr()
     _param_section: regex.Pattern[str] = PrivateAttr()
@@ -126,6 +184,11 @@ class CueRules(RuleFile):
     _project: regex.Pattern[str] = PrivateAttr()
     _account: regex.Pattern[str] = PrivateAttr()
     _baseline: regex.Pattern[str] = PrivateAttr()
+    _from_before: regex.Pattern[str] = PrivateAttr()
+    _from_after: regex.Pattern[str] = PrivateAttr()
+    _resp_marker: regex.Pattern[str] = PrivateAttr()
+    _resp_sep: regex.Pattern[str] = PrivateAttr()
+    _resp_joint: regex.Pattern[str] = PrivateAttr()
     _clause: regex.Pattern[str] = PrivateAttr()
     _sentence: regex.Pattern[str] = PrivateAttr()
     _lead: list[regex.Pattern[str]] = PrivateAttr()
@@ -136,16 +199,26 @@ class CueRules(RuleFile):
     _per_unit: regex.Pattern[str] = PrivateAttr()
     _standard_object: regex.Pattern[str] = PrivateAttr()
     _standard_base: regex.Pattern[str] = PrivateAttr()
-    _gap_noun: regex.Pattern[str] = PrivateAttr()
     _action_any: regex.Pattern[str] = PrivateAttr()
     _std: dict[str, regex.Pattern[str]] = PrivateAttr()
 
     def model_post_init(self, _ctx: object) -> None:
-        own = [self.regulation, self.standards_table]
-        check_ids_unique([*self.statistic, *self.target, *self.skip, *self.parameter, *own], self.FILE)
+        d = self.drop
+        own = [self.regulation, self.standards_table, self.condition, self.comparator_evidence, self.goals_section]
+        own += [self.baseline_from, self.headline]
+        own += [d.no_evidence, d.parameter_section, d.regulation]
+        check_ids_unique(
+            [*self.statistic, *self.target, *self.skip, *self.never, *self.evidence, *self.parameter, *own], self.FILE
+        )
         self._stat = regex.compile("|".join(f"(?:{r.pattern})" for r in self.statistic))
         self._target = regex.compile("|".join(f"(?:{r.pattern})" for r in self.target))
         self._skip = [(r, regex.compile(r.pattern)) for r in self.skip]
+        self._never = [(r, regex.compile(r.pattern)) for r in self.never]
+        # a `before` cue must end where the number (or its comparator) starts: anchored at the end
+        self._evidence = [
+            (r, regex.compile(f"(?:{r.pattern})$" if r.scope == "before" else r.pattern)) for r in self.evidence
+        ]
+        self._goals = regex.compile(self.goals_section_title)
         self._param = [(r, regex.compile(r.pattern)) for r in self.parameter]
         self._param_commit = regex.compile(self.parameter_commit)
         self._param_section = regex.compile(self.parameter_section)
@@ -157,6 +230,11 @@ class CueRules(RuleFile):
         self._project = regex.compile(self.project_section)
         self._account = regex.compile(self.account_start)
         self._baseline = regex.compile(self.baseline)
+        self._from_before = regex.compile(f"(?:{self.baseline_from.before})$")
+        self._from_after = regex.compile(self.baseline_from.after)
+        self._resp_marker = regex.compile(f"(?:{self.respectively.marker})$")
+        self._resp_sep = regex.compile(self.respectively.item_sep)
+        self._resp_joint = regex.compile(self.respectively.joint)
         self._clause = regex.compile(self.clause_break)
         self._sentence = regex.compile(self.sentence_break)
         self._lead = [regex.compile(p) for p in self.lead_trim]
@@ -168,7 +246,6 @@ class CueRules(RuleFile):
         self._per_unit = regex.compile(self.per_unit)
         self._standard_object = regex.compile(self.standard_object)
         self._standard_base = regex.compile(self.standard_base)
-        self._gap_noun = regex.compile(self.gap_noun)
         self._action_any = regex.compile(f"(?:{verbs})")
         std = self.standards_table
         self._std = {k: regex.compile(getattr(std, k)) for k in ("indicator", "standard", "numbering", "weak")}
@@ -201,6 +278,7 @@ class _Context:
     titles: dict[str, str]  # section id → its title and every ancestor's, joined
     skip: Covering
     articles: set[str]  # sections inside a regulation's articles (第X条): parameters there unless committed
+    goals_doc: bool = False  # the document's title names goals (…目标任务分解表): its quantities are goals
 
 
 def _reference_year(doc: Document) -> int | None:
@@ -211,8 +289,10 @@ def _reference_year(doc: Document) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _skip_spans(doc: Document, cues: CueRules) -> list[tuple[int, int]]:
-    """Tables, records already made, heading lines and title-like lines: no text quantities there."""
+def _skip_spans(doc: Document, cues: CueRules) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(spans with no text quantities, headlines): tables, records already made, heading lines and title-like
+    lines are skipped; the title and the title-like lines that open the document (before its first sentence,
+    outside tables) are headlines, read on their own."""
     # task tables carry commitments in their cells (完成1-2个公建民营养老机构改革); indicator tables are read
     # by the tables stage and other tables (project lists) hold sizes, not targets
     tables = [t.span for t in doc.tables if t.kind not in cues.read_tables]
@@ -226,17 +306,25 @@ def _skip_spans(doc: Document, cues: CueRules) -> list[tuple[int, int]]:
         line = doc.text[s.span[0] : line_end if line_end >= 0 else len(doc.text)].rstrip()
         if s.title and line.endswith(s.title.rstrip()):
             spans.append((s.span[0], s.span[0] + len(line)))
+    headlines: list[tuple[int, int]] = []
     title = (doc.meta.title or "").strip()
     if title and title in doc.text:
         at = doc.text.find(title)
         spans.append((at, at + len(title)))
+        headlines.append((at, at + len(title)))
     in_tables = Covering(inside)
+    any_table = Covering(t.span for t in doc.tables)
+    head = True  # the title-like lines before the first sentence of the body are the document's headlines
     for lo, hi in _paragraphs(doc.text):
         line = doc.text[lo:hi]
         in_table = in_tables.covers(lo)
         if not in_table and len(line.strip()) <= cues.title_line_max and not cues._clause.search(line.strip()):
             spans.append((lo, hi))
-    return spans
+            if head and not any_table.covers(lo) and not (headlines and headlines[0][0] <= lo < headlines[0][1]):
+                headlines.append((lo, hi))  # (the title's own line is already there)
+        else:
+            head = False
+    return spans, headlines
 
 
 @dataclass(slots=True)
@@ -386,6 +474,7 @@ class _Found:
     span: tuple[int, int]
     baseline: Baseline | None
     rule: str
+    years: tuple[int, ...] = ()  # 到2022年和2030年: the years a 分别 list pairs its values with
 
 
 @dataclass(slots=True)
@@ -412,7 +501,7 @@ def _indicator(ctx: _Context, par: _Par, m: Mention, lo: int, hi: int, prev: str
     """The shortest phrase naming what is measured: the clause before the number, or the noun after it."""
     cues, text = ctx.cues, ctx.text
     prefix, _ = _trim(text[lo : m.start].strip(" 、,"), cues._lead)
-    prefix, linked = _trim(prefix, cues._verb)
+    prefix, linked = _trim(prefix, [*cues._verb, comparator_end(ctx.rules)])
     prefix = cues._filler.sub("", prefix)[-cues.max_indicator :]
     has_gap = m.start < m.num_start and cues._action_end.search(text[m.start : m.num_start]) is not None
     linked = linked or (m.start < m.num_start and not has_gap)  # 不低于55%: the comparator links name and number
@@ -452,9 +541,10 @@ def _earlier_noun(ctx: _Context, par: _Par, m: Mention, lo: int) -> str | None:
     """
     cues, text = ctx.cues, ctx.text
     par_lo, depth = par.lo, par.brackets
-    gap = cues._gap_noun.match(text, m.unit_end, m.end)
-    if gap:
-        noun = gap.group("noun")
+    # 10个机构以上: the Han characters between unit and suffix comparator (rules/quantities.yaml suffix_gap)
+    gap = suffix_comparator(ctx.rules).match(text, m.unit_end, m.end)
+    if gap and len(gap.group("gap")) == 2:
+        noun = gap.group("gap")
         at = text.rfind(noun, par_lo, lo)
         while at >= 0 and depth[at - par_lo]:
             at = text.rfind(noun, par_lo, at)  # (沧州市级以上试点机构): a bracket names an aside
@@ -472,6 +562,7 @@ def _earlier_noun(ctx: _Context, par: _Par, m: Mention, lo: int) -> str | None:
 
 
 def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
+    """Every quantity of ``text[lo:hi]`` decided: a target, a statistic, or ``none`` (dropped), each with its rule."""
     text, cues = ctx.text, ctx.cues
     mentions = [m for m in find_quantities(text, ctx.rules, lo, hi) if not ctx.skip.covers(m.num_start)]
     if not mentions:
@@ -485,6 +576,11 @@ def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
     out: list[_Found] = []
     taken_until = lo  # past a baseline bracket or the previous quantity's object
     prev_indicator: str | None = None
+    pending: tuple[Baseline, int] | None = None  # a starting value (由…) and where its phrase starts
+
+    def drop(m: Mention, rule: str) -> None:
+        out.append(_Found(m, "none", None, None, False, "", (m.start, m.end), None, rule))
+
     for k, m in enumerate(mentions):
         if m.num_start < taken_until or quotes[m.num_start - lo]:
             continue  # inside a baseline bracket already read, or a name in quotes (“十五分钟”养老服务圈)
@@ -494,38 +590,126 @@ def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
         if k + 1 < len(mentions):
             clause_hi = min(clause_hi, mentions[k + 1].start)
         before = text[sent_lo : m.start]
-        if _hit(ctx, par, cues._skip, m, sent_lo):
+        skip = _hit(ctx, par, cues._skip, m, sent_lo)
+        if skip is not None:
+            drop(m, skip.id)
             continue
         if m.unit in cues.condition.units and cues._cond.match(text, m.unit_end):
-            continue  # 3万人以下的住宅区: a condition, not a quantity committed to
+            drop(m, cues.condition.id)  # 3万人以下的住宅区: a condition, not a quantity committed to
+            continue
+        fb = cues._from_before.search(text, clause_lo, m.start)
+        if fb and k + 1 < len(mentions) and cues._from_after.match(text, m.end):
+            # 由2020年的30%提升至…: the starting value of the next quantity, not a record of its own
+            year_of = fb.group("y")
+            pending = (Baseline(value=m.value, year=int(year_of) if year_of else None), fb.start())
+            drop(m, cues.baseline_from.id)
+            continue
         baseline = None
         bm = cues._baseline.match(text, m.end)
         if bm:
             baseline = Baseline(value=float(bm.group("num")), year=int(bm.group("y")))
+        from_at = None
+        if pending is not None:
+            baseline, from_at = pending
+            pending = None
         governing = governing_times.last(m.start, brackets, lo)
         recurring = recurring_times.last(m.start, brackets, lo)
         is_recurring = recurring is not None and recurring.start >= sent_lo
-        kind, year, as_of, rule = _decide(ctx, m, governing, before, sent_lo)
+        kind, year, as_of, rule = _decide(ctx, par, m, governing, before, sent_lo)
+        if kind != "statistic":
+            never = _hit(ctx, par, cues._never, m, sent_lo)
+            if never is not None:
+                drop(m, never.id)  # a penalty, a procedure's count, an eligibility threshold, a count of list items
+                continue
+        if kind == "none":
+            drop(m, rule)
+            continue
         if kind == "target":
-            kept = _still_target(ctx, par, m, governing, sent_lo)
-            if kept is None:
-                continue  # a rate, fee, grant or allocation the measure sets: not a level it commits to reach
-            rule = kept or rule
-        elif ctx.sections.at(m.start) in ctx.articles and _hit(ctx, par, cues._param, m, sent_lo):
-            continue  # a regulation's fee base or rate is no account of the present either
+            kept, why = _still_target(ctx, par, m, governing, sent_lo)
+            if not kept:
+                drop(m, why)  # a rate, fee, grant or allocation the measure sets: not a level it commits to reach
+                continue
+            rule = why or rule
+        elif ctx.sections.at(m.start) in ctx.articles:
+            param = _hit(ctx, par, cues._param, m, sent_lo)
+            if param is not None:
+                drop(m, param.id)  # a regulation's fee base or rate is no account of the present either
+                continue
         phrase = _indicator(ctx, par, m, clause_lo, clause_hi, prev_indicator)
+        if from_at is not None and from_at > clause_lo:
+            # 护理型床位占比由…提升至55%: what is measured is named before 由
+            named, _ = _trim(text[clause_lo:from_at].strip(" 、,"), cues._lead)
+            if named:
+                phrase = replace(phrase, indicator=named[-cues.max_indicator :], start=text.rfind(named, lo, from_at))
         prev_indicator = phrase.indicator
         taken_until = bm.end() if bm else phrase.used_to
+        years = _paired_years(text, governing_times, governing) if kind == "target" else ()
         out.append(
-            _Found(m, kind, year, as_of, is_recurring, phrase.indicator, (phrase.start, phrase.end), baseline, rule)
+            _Found(
+                m, kind, year, as_of, is_recurring, phrase.indicator, (phrase.start, phrase.end), baseline, rule, years
+            )
         )
+    _respectively(out, cues)
     return out
 
 
+def _paired_years(text: str, times: _Times, t: TimeExpr | None) -> tuple[int, ...]:
+    """到2022年和2030年: the years of a time expression joined to the one before it by 和/、/及 (else ())."""
+    if t is None or t.year is None:
+        return ()
+    i = bisect_left(times.ends, t.end)  # expressions never overlap: ends are sorted, t is the one ending there
+    if i == 0 or i >= len(times.times) or times.times[i] is not t:
+        return ()
+    prev = times.times[i - 1]
+    if prev.year is None or text[prev.end : t.start] not in {"和", "、", "及", "与"}:
+        return ()
+    return (prev.year, t.year)
+
+
+def _respectively(found: list[_Found], cues: CueRules) -> None:
+    """A、B、C分别达到x、y、z: each value goes to its listed indicator; with one indicator and two paired years
+    (到2022年和2030年…分别达到50和90) each value goes to its year. Runs of targets sharing one phrase ending
+    in 分别 are rewritten in place."""
+    rr = cues.respectively
+    i = 0
+    while i < len(found):
+        f = found[i]
+        if f.kind != "target" or not cues._resp_marker.search(f.indicator):
+            i += 1
+            continue
+        j = i
+        while (
+            j < len(found)
+            and found[j].kind == "target"
+            and (found[j].indicator == f.indicator or (j > i and cues._resp_joint.fullmatch(found[j].indicator)))
+        ):
+            j += 1  # …分别达到50和90: the second value's phrase is just the joint word
+        run = found[i:j]
+        phrase = cues._resp_marker.sub("", f.indicator)
+        items = [x for x in cues._resp_sep.split(phrase) if x]
+        names = [phrase] * len(run)
+        if len(items) == len(run) > 1:
+            head = len(items[0])
+            short = all(len(x) <= rr.max_head for x in items[:-1]) and len(items[-1]) > head
+            tail = items[-1][head:] if short else ""
+            names = [x + tail for x in items[:-1]] + [items[-1]]
+        elif f.years:
+            for k, g in enumerate(run):
+                g.year = f.years[min(k, len(f.years) - 1)]
+        for g, name in zip(run, names, strict=True):
+            g.indicator = name
+        i = j
+
+
 def _decide(
-    ctx: _Context, m: Mention, t: TimeExpr | None, before: str, sent_lo: int
+    ctx: _Context, par: _Par, m: Mention, t: TimeExpr | None, before: str, sent_lo: int
 ) -> tuple[str, int | None, str | None, str]:
-    """(target|statistic, year, as_of, rule id) of one quantity."""
+    """(target|statistic|none, year, as_of, rule id) of one quantity.
+
+    Account evidence (an as-of date, a past year, a statistic cue, the account of a reply or a background
+    section) makes a statistic; commitment evidence (a due year or period, a commitment cue, a comparator,
+    a goals section) a target; with neither the quantity is no target (``none``, ``drop.no_evidence``).
+    """
     cues = ctx.cues
     section = ctx.sections.at(m.start)
     background = section is not None and bool(cues._background.search(ctx.titles.get(section, "")))
@@ -553,8 +737,33 @@ def _decide(
         return "statistic", None, _as_of(t) if t is not None and t.kind != "to" else None, "statistic.cue"
     if (ctx.account or background) and not (commit or due):
         return "statistic", None, _as_of(t) if t is not None else None, "statistic.account"
-    year = t.year if t is not None and t.kind in {"to", "by", "bare", "period"} else None
-    return "target", year, None, f"target.{t.kind}" if t is not None else "target.text"
+    if t is not None and t.kind in {"to", "by", "bare", "period"}:
+        return "target", t.year, None, f"target.{t.kind}"
+    evidence = _evidence(ctx, par, m, sent_lo, section)
+    if evidence is None:
+        return "none", None, None, cues.drop.no_evidence.id
+    return "target", None, None, evidence
+
+
+def _evidence(ctx: _Context, par: _Par, m: Mention, sent_lo: int, section: str | None) -> str | None:
+    """The id of the first commitment evidence for ``m`` that has no due year, or None."""
+    cues, text = ctx.cues, ctx.text
+    for r, pat in cues._evidence:
+        if r.scope == "before":
+            if pat.search(text[max(sent_lo, m.num_start - 24) : m.num_start]):
+                return r.id
+        elif r.scope == "after":
+            if pat.match(text, m.end):
+                return r.id
+        else:
+            lo = sent_lo if r.scope == "sentence" else par.clause_start(sent_lo, m.start)
+            if pat.search(text, lo, m.start):
+                return r.id
+    if m.comparator in cues.regulation.comparators:
+        return cues.comparator_evidence.id  # 不少于二十平方米, 80%以上: a floor or ceiling is a commitment
+    if ctx.goals_doc or (section is not None and cues._goals.search(ctx.titles.get(section, ""))):
+        return cues.goals_section.id
+    return None
 
 
 def _as_of(t: TimeExpr | None) -> str | None:
@@ -577,13 +786,17 @@ def _hit(
         elif r.scope == "clause":
             if pat.search(text, par.clause_start(sent_lo, m.num_start), par.clause_end(m.end)):
                 return r
+        elif r.scope == "after":
+            if pat.match(text, m.end):
+                return r
         elif pat.search(text, sent_lo, m.start):
             return r
     return None
 
 
-def _still_target(ctx: _Context, par: _Par, m: Mention, t: TimeExpr | None, sent_lo: int) -> str | None:
-    """A target's rule id after the parameter and regulation checks: "" keeps the decided id, None drops it.
+def _still_target(ctx: _Context, par: _Par, m: Mention, t: TimeExpr | None, sent_lo: int) -> tuple[bool, str]:
+    """(kept, rule id) of a target after the parameter and regulation checks: a kept target's id is "" when the
+    decided id stands; a dropped one's names the rule that dropped it.
 
     A due year (到2025年) or a commitment word earlier in the sentence makes any quantity a goal. Without one,
     a parameter cue (a fee, a grant, a payment rate, an exact split of funds) drops it; in a document of
@@ -592,20 +805,21 @@ def _still_target(ctx: _Context, par: _Par, m: Mention, t: TimeExpr | None, sent
     """
     cues, text = ctx.cues, ctx.text
     if t is not None and t.kind in {"to", "by"}:
-        return ""
+        return True, ""
     if not cues._param_commit.search(text, sent_lo, m.start):
         section = ctx.sections.at(m.start)
         if section is not None and cues._param_section.search(ctx.titles.get(section, "")):
-            return None  # an item under 缴费基数及费率标准如下
-        if _hit(ctx, par, cues._param, m, sent_lo):
-            return None
+            return False, cues.drop.parameter_section.id  # an item under 缴费基数及费率标准如下
+        param = _hit(ctx, par, cues._param, m, sent_lo)
+        if param is not None:
+            return False, param.id
     if ctx.sections.at(m.start) not in ctx.articles or cues._reg_commit.search(text, sent_lo, m.start):
-        return ""
+        return True, ""
     reg = cues.regulation
     if m.unit in reg.money_units or cues._reg_condition.match(text, m.end):
-        return None
+        return False, cues.drop.regulation.id
     standard = m.comparator in reg.comparators or cues._reg_shape.search(text, sent_lo, m.start)
-    return reg.id if standard else None
+    return (True, reg.id) if standard else (False, cues.drop.regulation.id)
 
 
 def _article_sections(doc: Document, cues: CueRules) -> set[str]:
@@ -639,10 +853,10 @@ def _is_account(doc: Document, cues: CueRules) -> bool:
     return bool(cues._account.search(doc.text[: cues.account_start_chars]))
 
 
-def extract_quantities(doc: Document, rules: RuleSet) -> Document:
-    """The quantities stage: every quantity of the text (quantities.find_quantities) decided a target, a
-    statistic or neither, next to the tables' records; ids renumbered."""
+def _decisions(doc: Document, rules: RuleSet) -> tuple[_Context, list[_Found]]:
+    """Every quantity of the text decided (targets, statistics and the dropped ones), in reading order."""
     cues = rules.get(CueRules)
+    skip, headlines = _skip_spans(doc, cues)
     ctx = _Context(
         rules=rules,
         text=doc.text,
@@ -651,21 +865,21 @@ def extract_quantities(doc: Document, rules: RuleSet) -> Document:
         account=_is_account(doc, cues),
         sections=SectionIndex(doc.sections),
         titles=_lineage_titles(doc),
-        skip=Covering(_skip_spans(doc, cues)),
+        skip=Covering(skip),
         articles=_article_sections(doc, cues),
+        goals_doc=bool(cues._goals.search(doc.meta.title or "")),
     )
-    # the tables' records, then the fields of the text's: each is built once, numbered (see _numbered)
-    targets: list[Target | dict[str, Any]] = list(doc.targets)
-    statistics: list[Statistic | dict[str, Any]] = list(doc.statistics)
-    warnings = list(doc.warnings)
-    found = [f for lo, hi in _paragraphs(doc.text) for f in _classify(ctx, lo, hi)]
+    whole = set(skip)  # a title-like line is skipped whole: no need to look for its quantities
+    found = [f for lo, hi in _paragraphs(doc.text) if (lo, hi) not in whole for f in _classify(ctx, lo, hi)]
     # --- hook (tables): a progress column (进展情况, 完成情况) reports what was done, so its quantities are
     # statistics, never targets (policyx.tables.columns); the rest of the decision is this module's.
     # (cells_of_role(doc, rules, "task") gives the cells of task/target columns: commitment evidence)
     progress_rule, progress_cells = cells_of_role(doc, rules, "progress")
     progress = Covering(progress_cells)
+    no_evidence = ctx.cues.drop.no_evidence.id
     for f in found:
-        if f.kind == "target" and progress.covers(f.mention.num_start):
+        # the column is the account evidence a bare number there lacks
+        if (f.kind == "target" or f.rule == no_evidence) and progress.covers(f.mention.num_start):
             f.kind, f.year, f.rule = "statistic", None, progress_rule
     # a quantity's phrase stays inside its table cell (the cells before it are other columns)
     cells = table_cells(doc, rules)
@@ -687,7 +901,57 @@ def extract_quantities(doc: Document, rules: RuleSet) -> Document:
                 f.indicator = cell.indicator  # 2023年达到80%: the row's indicator cell names what reaches 80%
             f.rule += std_rule
             found.append(f)
+    # a headline states a target the body may not repeat (山东:到2025年护理型床位占比提高到60%): read on its own,
+    # kept only on a due year or a commitment, and only when no target of the body has its value and unit
+    body = {(f.mention.value, f.mention.unit) for f in found if f.kind == "target"}
+    head = cues.headline
+    for lo, hi in headlines:
+        for f in _classify(cell_ctx, lo, hi):
+            key = (f.mention.value, f.mention.unit)
+            if f.kind == "target" and f.rule.split("/")[0] in head.decisions and key not in body:
+                f.rule += f"/{head.id}"
+                body.add(key)
+                found.append(f)
+    return ctx, found
+
+
+def quantity_decisions(doc: Document, rules: RuleSet) -> list[dict[str, Any]]:
+    """Why each quantity of the text is a target, a statistic or neither (a debug listing): one dict per
+    quantity with ``kind`` (target / statistic / none), the deciding ``rule`` id, the quantity and its context.
+
+    ``doc`` is the document as the quantities stage receives it (after the tables stage)."""
+    _, found = _decisions(doc, rules)
+    out = []
     for f in found:
+        m = f.mention
+        lo, hi = f.span
+        out.append(
+            {
+                "kind": f.kind,
+                "rule": f"{f.rule}/{m.rule}",
+                "span": f.span,
+                "quote": doc.text[lo:hi],
+                "value": m.value,
+                "unit": m.unit,
+                "comparator": m.comparator,
+                "indicator": f.indicator,
+                "context": doc.text[max(0, lo - 30) : hi + 10].replace("\n", "⏎"),
+            }
+        )
+    return out
+
+
+def extract_quantities(doc: Document, rules: RuleSet) -> Document:
+    """The quantities stage: every quantity of the text (quantities.find_quantities) decided a target, a
+    statistic or neither, next to the tables' records; ids renumbered."""
+    ctx, found = _decisions(doc, rules)
+    # the tables' records, then the fields of the text's: each is built once, numbered (see _numbered)
+    targets: list[Target | dict[str, Any]] = list(doc.targets)
+    statistics: list[Statistic | dict[str, Any]] = list(doc.statistics)
+    warnings = list(doc.warnings)
+    for f in found:
+        if f.kind == "none":
+            continue  # dropped: quantity_decisions() says which rule dropped it
         m = f.mention
         common = {
             "section": ctx.sections.at(f.span[0]),
@@ -704,7 +968,7 @@ def extract_quantities(doc: Document, rules: RuleSet) -> Document:
             targets.append(
                 {**common, "year": f.year, "recurring": "annual" if f.recurring else None, "baseline": f.baseline}
             )
-        else:
+        elif f.kind == "statistic":
             statistics.append({**common, "as_of": f.as_of})
         if m.unit == "%" and max(m.value, m.value_max or 0) > 100:
             warnings.append(DocWarning(code="percent_over_100", message=f"{m.value}% is over 100", span=f.span))
