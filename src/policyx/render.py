@@ -31,13 +31,21 @@ def section_tree(doc: Document) -> Tree:
     return root
 
 
-def _quantity_table(title: str, rows: list, year_field: str) -> Table:  # type: ignore[type-arg]
-    t = Table(title=title, title_justify="left")
-    for col in ("indicator", "value", "unit", year_field, "section", "rule"):
-        t.add_column(col)
-    for r in rows:
-        value = f"{r.comparator} {r.value:g}" + (f"–{r.value_max:g}" if r.value_max is not None else "")
-        t.add_row(r.indicator, value, r.unit, str(getattr(r, year_field) or ""), r.section or "", r.rule)
+def records_table(doc: Document, field: str) -> Table:
+    """One record kind with the section title, quote and rule of each record (the fields of policyx.provenance)."""
+    from policyx.provenance import record_fields, section_titles
+
+    records, titles = getattr(doc, field), section_titles(doc)
+    t = Table(title=f"{field} ({len(records)})", title_justify="left")
+    rows = [record_fields(field, r) for r in records]
+    columns = [c for c in rows[0] if any(row[c] for row in rows)]  # a column empty for every record is left out
+    for col in ("id", *columns, "section", "quote", "rule"):
+        t.add_column(col, overflow="fold")
+    for r, fields in zip(records, rows, strict=True):
+        quote = r.quote if field != "tables" else " ".join(r.quote.split())[:60] + "…"
+        t.add_row(r.id, *(fields[c] for c in columns), titles.get(r.section or "", ""), quote, r.rule)
+    if field in ("targets", "statistics") and any(r.comparator == "~" for r in records):
+        t.caption, t.caption_justify = "≈: about (左右, 约)", "left"
     return t
 
 
@@ -49,18 +57,11 @@ def render_document(console: Console, doc: Document) -> None:
     meta.add_row("[dim]source[/]", f"{doc.source.path} ({doc.source.format}, {doc.source.encoding})")
     console.print(meta)
     console.print(section_tree(doc))
-    if doc.targets:
-        console.print(_quantity_table("targets", doc.targets, "year"))
-    if doc.statistics:
-        console.print(_quantity_table("statistics", doc.statistics, "as_of"))
-    if doc.responsibilities:
-        t = Table(title="responsibilities", title_justify="left")
-        for col in ("units", "lead", "keys", "section"):
-            t.add_column(col)
-        for r in doc.responsibilities:
-            keys = ", ".join(k or "?" for k in r.unit_keys)
-            t.add_row("、".join(r.units), "、".join(r.lead), keys, r.section or "")
-        console.print(t)
+    from policyx.provenance import KINDS
+
+    for field in KINDS:  # every record kind, each with its quote and section title
+        if getattr(doc, field):
+            console.print(records_table(doc, field))
     for w in doc.warnings:
         console.print(f"[yellow]warning[/] {w.code}: {w.message}")
 

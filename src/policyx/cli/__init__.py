@@ -26,6 +26,7 @@ COMMANDS = {
     "check": "check",
     "diff": "diff",
     "eval": "evaluate",
+    "export": "export",
     "extract": "extract",
     "refs": "refs",
     "schema": "schema",

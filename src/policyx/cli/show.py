@@ -14,7 +14,8 @@ from policyx.cli.common import RulesOpt, err_console, load_rules
 @app.command(
     epilog=(
         "Example: policyx show corpus/000_d432b4ee5b26c821.txt\n\n"
-        "policyx show --unknown-units out/001_1add88e18a025895.json   (units rules/departments.yaml should learn)"
+        "policyx show --unknown-units out/001_1add88e18a025895.json   (units rules/departments.yaml should learn)\n\n"
+        "policyx show out/000_d432b4ee5b26c821.json --html -o page.html   (the text with every record marked)"
     )
 )
 def show(
@@ -27,6 +28,12 @@ def show(
             "deliberately keyless (regions, banks, companies).",
         ),
     ] = False,
+    as_html: Annotated[
+        bool, typer.Option("--html", help="Write one self-contained HTML page: the text with every record marked.")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("-o", "--out", help="With --html: the page's file (default or -: stdout).")
+    ] = None,
     rules_dir: RulesOpt = None,
 ) -> None:
     """Print a document's metadata, section tree and extracted records."""
@@ -41,7 +48,26 @@ def show(
     except InputError as exc:
         err_console().print(f"[red]error:[/] {path}: {exc}")
         raise typer.Exit(1) from None
+    if as_html:
+        _write_html(doc, out)
+        return
     if unknown_units:
         render_unknown_units(Console(), doc, rules)
         return
     render_document(Console(), doc)
+
+
+def _write_html(doc: object, out: Path | None) -> None:
+    import sys
+
+    from policyx.output import write_atomic
+    from policyx.provenance import document_html
+
+    page = document_html(doc)  # type: ignore[arg-type]
+    if out is None or str(out) == "-":
+        sys.stdout.write(page)
+        return
+    if out.is_dir():
+        err_console().print(f"[red]error:[/] {out} is a folder; --html -o takes the page's file name")
+        raise typer.Exit(2)
+    write_atomic(out, page.encode("utf-8"))
