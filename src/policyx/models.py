@@ -26,7 +26,7 @@ class Source(_Model):
     path: str = Field(description="the input path as given")
     sha256: str = Field(description="sha256 of the raw bytes")
     encoding: str = Field(description="the encoding detected, e.g. utf-8, gb18030")
-    format: Literal["text", "html"]
+    format: Literal["text", "html", "pdf", "docx"]
 
 
 class Meta(_Model):

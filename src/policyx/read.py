@@ -149,6 +149,11 @@ def read_document(src: str | os.PathLike[str] | bytes, rules: RuleSet, *, name: 
         raise InputError(f"too large: {len(data):,} bytes (limit {cfg.max_bytes:,}; see rules/input.yaml)")
     if not data.strip():
         raise InputError("empty file")
+    # --- hook: PDF and Word files are read by policyx.formats (legacy .doc/.wps/.ofd refused there) ---
+    binary = _read_binary(path, data, name)
+    if binary is not None:
+        return binary
+    # --- end hook ---
     if _looks_binary(data):
         raise InputError("binary file, not text or HTML")
     fmt = sniff_format(path, data, cfg)
@@ -160,3 +165,18 @@ def read_document(src: str | os.PathLike[str] | bytes, rules: RuleSet, *, name: 
         bad = len(_BAD_RUNS.findall(text))
         warnings.append(DocWarning(code="lossy_decode", message=f"{bad} undecodable byte sequence(s) became U+FFFD"))
     return Document(doc_id=doc_id_for(name or path), source=source, text=text, warnings=warnings)
+
+
+def _read_binary(path: str, data: bytes, name: str | None) -> Document | None:
+    """A PDF or .docx as a Document of plain lines (policyx.formats); None for anything else."""
+    from policyx import formats  # imported here: the readers load their libraries only for such files
+
+    try:
+        fmt = formats.sniff(name or path, data)
+        if fmt is None:
+            return None
+        text = unicodedata.normalize("NFC", formats.to_text(fmt, data))
+    except formats.FormatError as exc:
+        raise InputError(str(exc)) from None
+    source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), encoding="binary", format=fmt)
+    return Document(doc_id=doc_id_for(name or path), source=source, text=text)
