@@ -9,7 +9,6 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, GOLD
 
 from policyx.evaluate import evaluate, load_gold
 from policyx.evaluate.match import predicted_section_keys
@@ -18,9 +17,11 @@ from policyx.models import Document
 from policyx.pipeline import extract_document
 from policyx.read import InputError
 
+from conftest import CORPUS, GOLD
+
 pytest.importorskip("docx", reason="python-docx (the dev extra) builds the fixtures")
 
-from docfixtures import RUNNING_HEADER, layout, to_docx  # noqa: E402
+from docfixtures import RUNNING_HEADER, layout, to_docx
 
 SEEDS = sorted(CORPUS.glob("*.txt"))
 
