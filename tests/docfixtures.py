@@ -177,7 +177,7 @@ def to_pdf(blocks: list[Block], columns: int = 1) -> bytes:
     font = "STSong-Light"
     pdfmetrics.registerFont(UnicodeCIDFont(font))
     width, height = A4
-    margin, gutter, size, leading = 60.0, 24.0, 10.5, 16.0
+    margin, gutter, size, leading, space_after = 60.0, 24.0, 10.5, 16.0, 6.0
     col_w = (width - 2 * margin - (columns - 1) * gutter) / columns
     buf = io.BytesIO()
     pdf = canvas.Canvas(buf, pagesize=A4)
@@ -219,10 +219,20 @@ def to_pdf(blocks: list[Block], columns: int = 1) -> bytes:
             text = block.text
             if block.kind == "heading":
                 text = _FORMS[block.form][2].replace("%1", _label_number(block)) + text
-            for line in wrap(text, col_w, size):
+            indent = 2 * size if block.kind == "para" and len(text) > 40 else 0.0  # 公文: prose starts two in
+            for k, line in enumerate(wrap(text, col_w - indent, size) if indent else wrap(text, col_w, size)):
                 x, y = next_line()
                 pdf.setFont(font, size)
-                pdf.drawString(x, y, line)
+                pdf.drawString(x + (indent if k == 0 else 0), y, line)
+                if k == 0 and indent:
+                    # the rest wraps at the full width
+                    rest = text[len(line):]
+                    for more in wrap(rest, col_w, size):
+                        x, y = next_line()
+                        pdf.setFont(font, size)  # a new page set the running header's size
+                        pdf.drawString(x, y, more)
+                    break
+            state["y"] -= space_after
             continue
         # a ruled table across the full width, on the page where it fits (a new one in two columns)
         rows = block.rows
@@ -241,6 +251,7 @@ def to_pdf(blocks: list[Block], columns: int = 1) -> bytes:
             if y - row_h < margin:
                 new_page()
                 y = state["y"]
+                state["col"] = columns - 1  # the table took the page's width
             x = margin
             for c in range(ncols):
                 cell = row[c] if c < len(row) else ""
@@ -251,7 +262,7 @@ def to_pdf(blocks: list[Block], columns: int = 1) -> bytes:
                     pdf.drawString(x + 4, y - row_h + 4, cell)
                 x += widths[c]
             y -= row_h
-        state["y"] = y - leading / 2
+        state["y"] = state["top"] = y - leading / 2  # the columns go on below the table
     pdf.showPage()
     pdf.save()
     return buf.getvalue()

@@ -17,10 +17,13 @@ Characters come with their boxes; the reader rebuilds what the page shows:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 
-_SENTENCE_END = "。！？；：!?;:…」』”’）)】"
+_SENTENCE_END = ("。", "！", "？", "；", "：", "!", "?", ";", ":", "…", "。”", "！”", "？”", "。」")
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+)[-—–－\s]*$")
+_ROW_NUMBER = re.compile(r"^\d{1,3}$")  # a line that is only a small number: a table's 序号 cell, not prose
 _MARGIN = 0.09  # top and bottom share of the page where running headers, footers and page numbers live
 _ENCRYPTED = "encrypted PDF: it needs a password to open (decrypt it first, e.g. qpdf --decrypt)"
 _TEXT_MIN_CHARS = 20  # fewer real characters in the whole file: no text layer
@@ -49,6 +52,8 @@ class _Line:
     segs: list[_Seg]
     fills: bool = False  # reaches the right edge of its column
     page: int = 0
+    column: int = 0  # which column (or band) of its page
+    left: float = 0.0  # the left edge of that column
     cells: list[str] = field(default_factory=list)
     starts: list[float] = field(default_factory=list)  # x where each cell begins
 
@@ -115,11 +120,11 @@ def _segments(textpage, rules: list[Rule]) -> list[_Seg]:
         if ch in "\r\n\x02\ufffe":
             pending_space = cur is not None and bool(cur.text)
             continue
-        left, b, r, t = textpage.get_charbox(i)
+        left, b, r, t = textpage.get_charbox(i, loose=True)  # the font's box: one height for every glyph
         if ch.isspace() or ch == "\u3000":
             pending_space = True
             continue
-        size = max(t - b, r - left, 1.0)
+        size = max(t - b, 1.0)
         if cur is not None:
             gap = left - cur.x1
             same_line = abs((b + t) / 2 - cur.cy) < 0.5 * max(size, cur.size)
@@ -138,30 +143,47 @@ def _segments(textpage, rules: list[Rule]) -> list[_Seg]:
     return [s for s in segs if s.text.strip()]
 
 
-def _row_segments(segs: list[_Seg]) -> set[int]:
-    """Segments on a baseline shared by three or more: a table row, read across the whole page."""
+def _row_segments(segs: list[_Seg], rules: list[Rule]) -> set[int]:
+    """Segments on a baseline shared by three or more, or by two with a rule between: a table row, read
+    across the whole page."""
     rows: list[list[_Seg]] = []
     for seg in sorted(segs, key=lambda s: -s.cy):
         if rows and abs(rows[-1][0].cy - seg.cy) < 0.5 * max(seg.size, rows[-1][0].size):
             rows[-1].append(seg)
         else:
             rows.append([seg])
-    return {id(s) for row in rows if len(row) >= 3 for s in row}
+    table = set()
+    for row in rows:
+        row.sort(key=lambda s: s.x0)
+        if len(row) >= 3 or (len(row) == 2 and _ruled(rules, row[0].x1, row[1].x0, row[0].cy)):
+            table.update(id(s) for s in row)
+    return table
 
 
 def _gutter(segs: list[_Seg], width: float) -> float | None:
-    """The x of a two-column page's gutter: free of segments near the middle, long lines on both sides."""
+    """The x of a two-column page's gutter: the middle of the widest strip near the page's middle that
+    (almost) no segment crosses, with segments on both sides and long lines among them."""
     if len(segs) < 6:
         return None
-    for step in range(0, 21):
-        x = width * (0.4 + step * 0.01)
-        if any(s.x0 < x < s.x1 for s in segs):
-            continue
-        left = sorted(s.x1 - s.x0 for s in segs if s.x1 <= x)
-        right = sorted(s.x1 - s.x0 for s in segs if s.x0 >= x)
-        if len(left) >= 3 and len(right) >= 3 and min(left[len(left) // 2], right[len(right) // 2]) > 0.3 * width:
-            return x
-    return None
+    tolerance = max(2, len(segs) // 20)  # a centred title, running header or page number may cross it
+    best: tuple[float, float] | None = None  # (width of the free strip, its middle)
+    run_start: float | None = None
+    for step in range(int(width * 0.3), int(width * 0.7) + 2):
+        x = float(step)
+        free = step <= int(width * 0.7) and sum(1 for s in segs if s.x0 < x < s.x1) <= tolerance
+        if free and run_start is None:
+            run_start = x
+        elif not free and run_start is not None:
+            if best is None or x - run_start > best[0]:
+                best = (x - run_start, (run_start + x) / 2)
+            run_start = None
+    if best is None or best[0] < 6:
+        return None
+    x = best[1]
+    left = [s.x1 - s.x0 for s in segs if s.x1 <= x]
+    right = [s.x1 - s.x0 for s in segs if s.x0 >= x]
+    long_lines = sum(1 for w in left + right if w > 0.3 * width)
+    return x if min(len(left), len(right)) >= 3 and long_lines >= 3 else None
 
 
 def _group_lines(segs: list[_Seg], rules: list[Rule]) -> list[_Line]:
@@ -188,16 +210,59 @@ def _group_lines(segs: list[_Seg], rules: list[Rule]) -> list[_Line]:
     return lines
 
 
-def _page_lines(segs: list[_Seg], width: float, rules: list[Rule]) -> list[_Line]:
+@dataclass
+class _Page:
+    segs: list[_Seg]
+    width: float
+    height: float
+    rules: list[Rule]
+    table: set[int] = field(default_factory=set)  # ids of the segments in table rows
+    gutter: float | None = None
+
+    def body(self) -> list[_Seg]:
+        """Segments outside the top and bottom margins and outside table rows."""
+        top, bottom = self.height * (1 - _MARGIN), self.height * _MARGIN
+        return [s for s in self.segs if id(s) not in self.table and s.y0 < top and s.y1 > bottom]
+
+
+def _median(values: list[float]) -> float:
+    values = sorted(values)
+    return values[len(values) // 2] if values else 0.0
+
+
+def _layout(pages: list[_Page]) -> tuple[float, float, float]:
+    """Find each page's gutter (a page of the same width with too few lines for its own takes the document's),
+    and the document's right edges of a full-width line, a left-column line and a right-column line."""
+    for page in pages:
+        page.table = _row_segments(page.segs, page.rules)
+        page.gutter = _gutter([s for s in page.body() if s.x1 - s.x0 < 0.6 * page.width], page.width)
+    gutters = Counter(round(p.gutter) for p in pages if p.gutter is not None)
+    if gutters:
+        usual = float(gutters.most_common(1)[0][0])
+        for page in pages:
+            body = page.body()
+            if page.gutter is None and body and not any(s.x0 < usual < s.x1 for s in body):
+                page.gutter = usual
+    full, left, right = [], [], []
+    for page in pages:
+        body = page.body()
+        if page.gutter is None:
+            full += [max((s.x1 for s in body), default=0.0)]
+        else:
+            g = page.gutter
+            left += [max((s.x1 for s in body if s.x1 <= g), default=0.0)]
+            right += [max((s.x1 for s in body if s.x0 >= g), default=0.0)]
+    return _median([x for x in full if x]), _median([x for x in left if x]), _median([x for x in right if x])
+
+
+def _page_lines(page: _Page, edges: tuple[float, float, float]) -> list[_Line]:
     """A page's lines in reading order, each marked when it fills its column."""
-    table = _row_segments(segs)
-    gutter = _gutter([s for s in segs if id(s) not in table and s.x1 - s.x0 < 0.6 * width], width)
+    segs, gutter, table = page.segs, page.gutter, page.table
+    full_edge, left_edge, right_edge = edges
     groups: list[tuple[list[_Seg], float]] = []  # a column's segments, and that column's right edge
     if gutter is None:
-        groups.append((segs, max(s.x1 for s in segs) if segs else 0.0))
+        groups.append((segs, full_edge or max((s.x1 for s in segs), default=0.0)))
     else:
-        left_edge = max((s.x1 for s in segs if s.x1 <= gutter), default=0.0)
-        right_edge = max((s.x1 for s in segs if s.x0 >= gutter), default=0.0)
         full_edge = max(s.x1 for s in segs)
         # bands: a segment crossing the gutter (a title) or a table row is read where it stands
         run: list[_Seg] = []
@@ -215,12 +280,17 @@ def _page_lines(segs: list[_Seg], width: float, rules: list[Rule]) -> list[_Line
                 run.append(seg)
                 run_wide = wide
     out: list[_Line] = []
-    for col, edge in groups:
+    for k, (col, edge) in enumerate(groups):
         if not col:
             continue
-        for line in _group_lines(col, rules):
+        lines = _group_lines(col, page.rules)
+        # the column's left edge: where most lines start (not a page number or an indented first line)
+        starts = Counter(round(line.x0) for line in lines)
+        left = min(x for x, n in starts.items() if n == max(starts.values()))
+        for line in lines:
             size = max(s.size for s in line.segs)
             line.fills = len(line.cells) == 1 and line.x1 >= edge - 1.6 * size
+            line.column, line.left = k, left
             out.append(line)
     return out
 
@@ -273,17 +343,49 @@ def _carry_first_cells(lines: list[_Line]) -> None:
         i = j
 
 
+def _pitch(lines: list[_Line]) -> float:
+    """The usual distance between baselines of one column: more than that between two lines is a paragraph gap."""
+    steps = sorted(
+        round(a.segs[0].cy - b.segs[0].cy, 1)
+        for a, b in pairwise(lines)
+        if a.page == b.page and a.column == b.column and a.segs[0].cy > b.segs[0].cy
+    )
+    return steps[len(steps) // 4] if steps else 0.0  # the lower quartile: wrapped lines outnumber paragraph gaps
+
+
+def _continues(prev: _Line, line: _Line, pitch: float, marked: bool) -> bool:
+    """``line`` goes on with ``prev``'s paragraph: prev fills its column, and ``line`` is neither indented, nor
+    after a paragraph gap, nor a table row, nor a bare row number. Where the document marks its paragraphs
+    (by first-line indents or gaps) that decides; where it does not, a line ending a sentence ends it too."""
+    if not prev.fills or len(line.cells) != 1:
+        return False
+    size = max(s.size for s in line.segs)
+    if line.x0 > line.left + 1.2 * size or _ROW_NUMBER.match(line.text):
+        return False
+    same_column = prev.page == line.page and prev.column == line.column
+    if same_column and pitch and _gap(prev, line) > 1.3 * pitch:
+        return False
+    # across a column or page the gap cannot be seen: a finished sentence ends the paragraph there too
+    return (marked and same_column) or not prev.text.rstrip().endswith(_SENTENCE_END)
+
+
+def _gap(prev: _Line, line: _Line) -> float:
+    return prev.segs[0].cy - line.segs[0].cy
+
+
 def _paragraphs(lines: list[_Line]) -> list[str]:
-    """Lines that fill their column and do not end a sentence continue on the next line."""
+    """Lines that fill their column continue on the next line (see ``_continues``)."""
+    pitch = _pitch(lines)
+    indents = sum(1 for ln in lines if len(ln.cells) == 1 and 1.5 < (ln.x0 - ln.left) / ln.segs[0].size < 2.5)
+    gaps = sum(1 for a, b in pairwise(lines)
+               if a.page == b.page and a.column == b.column and pitch and _gap(a, b) > 1.3 * pitch)
+    marked = indents >= 3 or gaps >= 3
     out: list[str] = []
-    joining = False
-    for line in lines:
-        text = line.text
-        if joining and len(line.cells) == 1 and out:
-            out[-1] = _join(out[-1], text)
+    for i, line in enumerate(lines):
+        if i and out and _continues(lines[i - 1], line, pitch, marked):
+            out[-1] = _join(out[-1], line.text)
         else:
-            out.append(text)
-        joining = line.fills and not text.rstrip().endswith(tuple(_SENTENCE_END))
+            out.append(line.text)
     return out
 
 
@@ -298,22 +400,25 @@ def pdf_text(data: bytes) -> str:
             raise PdfError(_ENCRYPTED) from None
         raise PdfError(f"damaged PDF: {exc}") from None
     try:
-        pages: list[tuple[list[_Line], float]] = []
+        layout: list[_Page] = []
         images = 0
         for index in range(len(pdf)):
             page = pdf[index]
             width, height = page.get_size()
-            textpage = page.get_textpage()
             rules = _vertical_rules(page, pdfium.raw.FPDF_PAGEOBJ_PATH)
-            segs = _segments(textpage, rules)
+            segs = _segments(page.get_textpage(), rules)
             if not segs:
                 images += sum(1 for obj in page.get_objects(filter=(pdfium.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=1))
-            lines = _page_lines(segs, width, rules)
-            for line in lines:
-                line.page = index + 1
-            pages.append((lines, height))
+            layout.append(_Page(segs, width, height, rules))
     finally:
         pdf.close()
+    edges = _layout(layout)
+    pages: list[tuple[list[_Line], float]] = []
+    for index, page_layout in enumerate(layout):
+        lines = _page_lines(page_layout, edges)
+        for line in lines:
+            line.page = index + 1
+        pages.append((lines, page_layout.height))
     chars = sum(len(ln.text) for lines, _ in pages for ln in lines)
     if chars < _TEXT_MIN_CHARS:
         if images:
