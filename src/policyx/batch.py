@@ -56,9 +56,9 @@ class Job:
 
 
 def collect_inputs(paths: Iterable[str | os.PathLike[str]], rules: RuleSet) -> list[str]:
-    """Files as given, and under each folder (recursively) every text/HTML file or file without suffix."""
+    """Files as given, and under each folder (recursively) every text/HTML/PDF/Word file or file without suffix."""
     cfg = rules.get(InputRules)
-    wanted = set(cfg.text_suffixes) | set(cfg.html_suffixes) | {""}
+    wanted = set(cfg.text_suffixes) | set(cfg.html_suffixes) | set(cfg.document_suffixes) | {""}  # hook: PDF, Word
     found: list[str] = []
     for p in paths:
         p = Path(p)

@@ -43,6 +43,7 @@ class InputRules(RuleFile):
     min_sentences: int
     text_suffixes: list[str]
     html_suffixes: list[str]
+    document_suffixes: list[str] = []  # PDF and Word (policyx.formats), and the legacy formats it refuses
 
 
 def doc_id_for(name: str) -> str:
