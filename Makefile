@@ -26,6 +26,7 @@ schema: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/formats.py  # text, HTML, DOCX and PDF (pages/s) in one process
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

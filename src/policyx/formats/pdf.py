@@ -112,6 +112,9 @@ def _segments(textpage, rules: list[Rule]) -> list[_Seg]:
     if n <= 0:
         return []
     text = textpage.get_text_range(0, n)
+    import pypdfium2.raw as raw  # the wrapper's get_charbox allocates per call: a reused box is twice as fast
+
+    box = raw.FS_RECTF()
     segs: list[_Seg] = []
     cur: _Seg | None = None
     pending_space = False
@@ -120,7 +123,8 @@ def _segments(textpage, rules: list[Rule]) -> list[_Seg]:
         if ch in "\r\n\x02\ufffe":
             pending_space = cur is not None and bool(cur.text)
             continue
-        left, b, r, t = textpage.get_charbox(i, loose=True)  # the font's box: one height for every glyph
+        raw.FPDFText_GetLooseCharBox(textpage, i, box)  # the font's box: one height for every glyph
+        left, b, r, t = box.left, box.bottom, box.right, box.top
         if ch.isspace() or ch == "\u3000":
             pending_space = True
             continue
@@ -129,7 +133,7 @@ def _segments(textpage, rules: list[Rule]) -> list[_Seg]:
             gap = left - cur.x1
             same_line = abs((b + t) / 2 - cur.cy) < 0.5 * max(size, cur.size)
             if (same_line and -0.3 * cur.size <= gap < 0.9 * max(size, cur.size)
-                    and not (rules and _ruled(rules, cur.x1, left, (b + t) / 2))):
+                    and not (rules and gap > 0.05 * size and _ruled(rules, cur.x1, left, (b + t) / 2))):
                 if pending_space and gap > 0.15 * size and ch.isascii() and cur.text[-1:].isascii():
                     cur.text += " "
                 cur.text += ch
