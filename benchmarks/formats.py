@@ -26,7 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from docfixtures import layout, to_docx, to_pdf  # noqa: E402
-
 from policyx.pipeline import extract_document  # noqa: E402
 from policyx.rules import ruleset_for  # noqa: E402
 
@@ -63,8 +62,9 @@ def throughput(repeat: int) -> dict[str, dict[str, float]]:
         pages = {"pdf (1 column)": 0, "pdf (2 columns)": 0}
         for seed in seeds:
             blocks = layout(seed)
-            for kind, data, suffix in (("docx", to_docx(blocks), ".docx"), ("pdf (1 column)", to_pdf(blocks, 1), ".pdf"),
-                                       ("pdf (2 columns)", to_pdf(blocks, 2), ".pdf")):
+            dresses = (("docx", to_docx(blocks), ".docx"), ("pdf (1 column)", to_pdf(blocks, 1), ".pdf"),
+                       ("pdf (2 columns)", to_pdf(blocks, 2), ".pdf"))
+            for kind, data, suffix in dresses:
                 path = Path(tmp) / f"{kind[:3]}{kind[-3:-1]}_{seed.stem}{suffix}"
                 path.write_bytes(data)
                 dressed[kind].append(path)
