@@ -61,7 +61,7 @@ def throughput(repeat: int) -> dict[str, dict[str, float]]:
                                           "pdf (2 columns)": []}
         pages = {"pdf (1 column)": 0, "pdf (2 columns)": 0}
         for seed in seeds:
-            blocks = layout(seed)
+            blocks = layout(seed, ("indicator", "other"))
             dresses = (("docx", to_docx(blocks), ".docx"), ("pdf (1 column)", to_pdf(blocks, 1), ".pdf"),
                        ("pdf (2 columns)", to_pdf(blocks, 2), ".pdf"))
             for kind, data, suffix in dresses:
@@ -91,7 +91,7 @@ def _has_row(text: str) -> bool:
 
 
 def compare(repeat: int) -> dict[str, dict[str, object]]:
-    data = to_pdf(layout(ROOT / "corpus" / "001_1add88e18a025895.txt"), 1)
+    data = to_pdf(layout(ROOT / "corpus" / "001_1add88e18a025895.txt", ("indicator", "other")), 1)
     pages = _pages(data)
     libs: dict[str, Callable[[], str]] = {}
     try:

@@ -47,11 +47,12 @@ class Block:
     rows: list[list[str]] = field(default_factory=list)  # header first
 
 
-def layout(seed: Path) -> list[Block]:
+def layout(seed: Path, kinds: tuple[str, ...] = ("indicator",)) -> list[Block]:
+    """The seed as blocks; its tables of these kinds (policyx's reading of the flattened text) as real tables."""
     doc = extract_document(seed)
     text = doc.text
     starts = {s.span[0] for s in doc.sections if s.number}
-    tables = [t for t in doc.tables if t.kind == "indicator"]
+    tables = [t for t in doc.tables if t.kind in kinds]
     blocks: list[Block] = []
     pos = 0
     for line in text.split("\n"):
@@ -234,34 +235,49 @@ def to_pdf(blocks: list[Block], columns: int = 1) -> bytes:
                     break
             state["y"] -= space_after
             continue
-        # a ruled table across the full width, on the page where it fits (a new one in two columns)
+        # a ruled table across the full width, on a page of its own in two columns: cells wrap inside their
+        # column, a category cell that covers several rows is one tall rectangle (no inner borders)
         rows = block.rows
         ncols = max(len(r) for r in rows)
-        fsize, row_h = 7.5, 13.0
-        widths = [max(pdfmetrics.stringWidth(r[c] if c < len(r) else "", font, fsize) for r in rows) + 8
-                  for c in range(ncols)]
-        scale = min(1.0, (width - 2 * margin) / sum(widths))
-        if scale < 1.0:
-            fsize *= scale
-            widths = [w * scale for w in widths]
-        if columns > 1 or state["y"] - row_h * len(rows) < margin:
+        fsize, line_h, pad = 7.5, 10.0, 3.0
+        avail = width - 2 * margin
+        natural = [max(pdfmetrics.stringWidth(r[c] if c < len(r) else "", font, fsize) for r in rows) + 2 * pad
+                   for c in range(ncols)]
+        widths = list(natural)
+        while sum(widths) > avail:  # narrow the widest column until the table fits
+            k = widths.index(max(widths))
+            widths[k] = max(widths[k] - 4, 40.0)
+            if all(w <= 40.0 for w in widths):
+                break
+        texts = [[wrap((r[c] if c < len(r) else "").replace("\n", ""), widths[c] - 2 * pad, fsize) or [""]
+                  for c in range(ncols)] for r in rows]
+        heights = [max(len(cell) for cell in row) * line_h + 2 * pad for row in texts]
+        if columns > 1 or state["y"] - sum(heights[:3]) < margin:
             new_page()
         y = state["y"]
-        for r, row in enumerate(rows):
-            if y - row_h < margin:
+        r = 0
+        while r < len(rows):
+            end = r + 1  # rows sharing the category cell of row r
+            while r > 0 and end < len(rows) and rows[end][0] == rows[r][0]:
+                end += 1
+            span_h = sum(heights[r:end])
+            if y - span_h < margin:
                 new_page()
                 y = state["y"]
                 state["col"] = columns - 1  # the table took the page's width
-            x = margin
-            for c in range(ncols):
-                cell = row[c] if c < len(row) else ""
-                merged = c == 0 and r > 1 and rows[r - 1][0] == cell
-                pdf.rect(x, y - row_h, widths[c], row_h, stroke=1, fill=0)
-                if not merged:
-                    pdf.setFont(font, fsize)
-                    pdf.drawString(x + 4, y - row_h + 4, cell)
-                x += widths[c]
-            y -= row_h
+            pdf.setFont(font, fsize)
+            pdf.rect(margin, y - span_h, widths[0], span_h, stroke=1, fill=0)
+            for k, text in enumerate(texts[r][0]):
+                pdf.drawString(margin + pad, y - pad - (k + 1) * line_h + 2, text)
+            for rr in range(r, end):
+                x = margin + widths[0]
+                for c in range(1, ncols):
+                    pdf.rect(x, y - heights[rr], widths[c], heights[rr], stroke=1, fill=0)
+                    for k, text in enumerate(texts[rr][c]):
+                        pdf.drawString(x + pad, y - pad - (k + 1) * line_h + 2, text)
+                    x += widths[c]
+                y -= heights[rr]
+            r = end
         state["y"] = state["top"] = y - leading / 2  # the columns go on below the table
     pdf.showPage()
     pdf.save()

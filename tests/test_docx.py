@@ -33,7 +33,7 @@ def _text_doc(seed: Path) -> Document:
 
 @cache
 def _docx_bytes(seed: Path) -> bytes:
-    return to_docx(layout(seed))
+    return to_docx(layout(seed, ("indicator", "other")))  # 001: its indicator table and its project lists
 
 
 def _scores(seed: Path, doc: Document) -> dict[str, float | None]:

@@ -23,6 +23,7 @@ pytest.importorskip("reportlab", reason="reportlab (the dev extra) builds the fi
 from docfixtures import RUNNING_HEADER, encrypted_pdf, layout, scanned_pdf, to_pdf
 
 SEEDS = sorted(CORPUS.glob("*.txt"))
+TABLES = ("indicator", "other")  # drawn as ruled tables; 001's project list has cells wrapped over several lines
 
 
 @cache
@@ -32,7 +33,7 @@ def _text_doc(seed: Path) -> Document:
 
 @cache
 def _pdf_bytes(seed: Path, columns: int) -> bytes:
-    return to_pdf(layout(seed), columns)
+    return to_pdf(layout(seed, TABLES), columns)
 
 
 @pytest.mark.parametrize("columns", [1, 2])
@@ -61,6 +62,9 @@ def test_pdf_lines_rejoin_into_paragraphs_and_tables_into_tab_rows(columns: int)
     # the ruled indicator table: one TAB row per table row, the merged category carried down
     assert "分类\t序号\t指标\t2020年期初值\t2025年目标值\t指标属性" in lines
     assert "居家社区养老\t2\t老年人接受居家上门服务覆盖率(%)\t10.76\t18\t约束性" in lines
+    # a ruled table whose cells wrap over several lines: still one row per line, each cell whole
+    assert ("1\t扬州同盛颐养养老护理服务项目\t普惠养老\t2021-2022\t江都区\t"
+            "总建筑面积22000平方米,建设普惠养老床位620张。\t4840\t1240") in lines
     # running header and page numbers are gone
     assert RUNNING_HEADER not in text
     assert not any(line.strip().startswith("- ") and line.strip().endswith(" -") for line in lines)
@@ -91,7 +95,7 @@ def test_a_folder_of_attachments_gives_one_manifest_line_each(tmp_path: Path, ru
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "plan.pdf").write_bytes(_pdf_bytes(seed, 1))
-    (folder / "plan_word.docx").write_bytes(to_docx(layout(seed)))
+    (folder / "plan_word.docx").write_bytes(to_docx(layout(seed, TABLES)))
     (folder / "scan.pdf").write_bytes(scanned_pdf())
     (folder / "locked.pdf").write_bytes(encrypted_pdf("扬州市人民政府关于印发整体解决方案的通知"))
     (folder / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)

@@ -21,6 +21,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from policyx.formats.pdfgrid import Rule, ruled_tables
+
 _SENTENCE_END = ("。", "！", "？", "；", "：", "!", "?", ";", ":", "…", "。”", "！”", "？”", "。」")
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+)[-—–－\s]*$")
 _ROW_NUMBER = re.compile(r"^\d{1,3}$")  # a line that is only a small number: a table's 序号 cell, not prose
@@ -85,21 +87,20 @@ def _join(a: str, b: str) -> str:
     return a + b
 
 
-Rule = tuple[float, float, float]  # a vertical ruling line: x, bottom, top
-
-
-def _vertical_rules(page, path_type: int) -> list[Rule]:
-    """Vertical ruling lines of the page: thin paths, and the left and right edges of drawn rectangles."""
-    rules: list[Rule] = []
+def _rules(page, path_type: int) -> tuple[list[Rule], list[Rule]]:  # page: a pypdfium2 PdfPage
+    """Vertical and horizontal ruling lines of the page: thin paths, and the edges of drawn rectangles."""
+    vertical: list[Rule] = []
+    horizontal: list[Rule] = []
     for obj in page.get_objects(filter=(path_type,), max_depth=2):
         left, bottom, right, top = obj.get_bounds()
-        if top - bottom < 4:
-            continue  # a horizontal rule
-        if right - left < 3:
-            rules.append(((left + right) / 2, bottom, top))
-        else:
-            rules += [(left, bottom, top), (right, bottom, top)]
-    return rules
+        if right - left < 3 and top - bottom >= 4:
+            vertical.append(((left + right) / 2, bottom, top))
+        elif top - bottom < 3 and right - left >= 4:
+            horizontal.append(((bottom + top) / 2, left, right))
+        elif right - left >= 4 and top - bottom >= 4:
+            vertical += [(left, bottom, top), (right, bottom, top)]
+            horizontal += [(bottom, left, right), (top, left, right)]
+    return vertical, horizontal
 
 
 def _ruled(rules: list[Rule], x0: float, x1: float, y: float) -> bool:
@@ -200,6 +201,10 @@ def _group_lines(segs: list[_Seg], rules: list[Rule]) -> list[_Line]:
             lines.append(_Line([seg]))
     for line in lines:
         line.segs.sort(key=lambda s: s.x0)
+        if any("\t" in s.text for s in line.segs):  # a row of a ruled table, its cells already read
+            line.cells = [c for s in line.segs for c in s.text.split("\t")]
+            line.starts = [line.segs[0].x0]
+            continue
         cells: list[str] = []
         prev: _Seg | None = None
         for seg in line.segs:
@@ -221,6 +226,7 @@ class _Page:
     height: float
     rules: list[Rule]
     table: set[int] = field(default_factory=set)  # ids of the segments in table rows
+    grid: set[int] = field(default_factory=set)  # ids of the rows of ruled tables (policyx.formats.pdfgrid)
     gutter: float | None = None
 
     def body(self) -> list[_Seg]:
@@ -238,14 +244,16 @@ def _layout(pages: list[_Page]) -> tuple[float, float, float]:
     """Find each page's gutter (a page of the same width with too few lines for its own takes the document's),
     and the document's right edges of a full-width line, a left-column line and a right-column line."""
     for page in pages:
-        page.table = _row_segments(page.segs, page.rules)
+        page.table = _row_segments(page.segs, page.rules) | page.grid
         page.gutter = _gutter([s for s in page.body() if s.x1 - s.x0 < 0.6 * page.width], page.width)
     gutters = Counter(round(p.gutter) for p in pages if p.gutter is not None)
     if gutters:
         usual = float(gutters.most_common(1)[0][0])
         for page in pages:
             body = page.body()
-            if page.gutter is None and body and not any(s.x0 < usual < s.x1 for s in body):
+            crossing = sum(1 for s in body if s.x0 < usual < s.x1)
+            # a page short of lines in one column finds no gutter, or a wider strip beside the real one
+            if body and (page.gutter is None or abs(page.gutter - usual) > 10) and crossing <= len(body) // 20:
                 page.gutter = usual
     full, left, right = [], [], []
     for page in pages:
@@ -409,11 +417,13 @@ def pdf_text(data: bytes) -> str:
         for index in range(len(pdf)):
             page = pdf[index]
             width, height = page.get_size()
-            rules = _vertical_rules(page, pdfium.raw.FPDF_PAGEOBJ_PATH)
+            rules, horizontal = _rules(page, pdfium.raw.FPDF_PAGEOBJ_PATH)
             segs = _segments(page.get_textpage(), rules)
             if not segs:
                 images += sum(1 for obj in page.get_objects(filter=(pdfium.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=1))
-            layout.append(_Page(segs, width, height, rules))
+            segs, rows = ruled_tables(segs, rules, horizontal, _join)
+            grid = [_Seg(left, top - 8.0, right, top - 2.0, 6.0, "\t".join(cells)) for top, left, right, cells in rows]
+            layout.append(_Page(segs + grid, width, height, rules, grid={id(g) for g in grid}))
     finally:
         pdf.close()
     edges = _layout(layout)
