@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -113,3 +114,15 @@ def record_counts(doc: dict[str, Any]) -> dict[str, int]:
             "warnings",
         )
     }
+
+
+# C0 and C1 controls, DEL, and the bidirectional overrides/isolates that reorder what a terminal shows
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character shown as an escape (``\\x1b``, ``\\n``, ``\\u202e``): a file name
+    can hold an escape sequence, which must reach a terminal or a CI log as text, not as a command."""
+    return _UNPRINTABLE.sub(
+        lambda m: repr(m.group())[1:-1] if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
+    )
