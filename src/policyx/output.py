@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import tempfile
@@ -126,3 +127,34 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(
         lambda m: repr(m.group())[1:-1] if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
     )
+
+
+def manifest_documents(folder: Path) -> list[Path] | None:
+    """The documents a batch folder holds, as its ``manifest.json`` lists them (the ``ok`` entries), or None
+    when the folder has no readable manifest. Readers of a folder use this, not ``*.json``: an output the
+    manifest does not list (stale, or someone else's) is not a document of that run. Each path is
+    ``<folder>/<doc_id>.json``, whatever the entry's ``output`` says, so a manifest never points outside."""
+    try:
+        data = orjson.loads((folder / "manifest.json").read_bytes())
+        entries = data["entries"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(entries, list):
+        return None
+    found = []
+    for e in entries:
+        if not isinstance(e, dict) or e.get("status") != "ok":
+            continue
+        doc_id = e.get("doc_id")
+        if isinstance(doc_id, str) and doc_id and os.path.basename(doc_id) == doc_id:
+            path = document_path(folder, doc_id)
+            if path.is_file():
+                found.append(path)
+    return found
+
+
+def raw_sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
