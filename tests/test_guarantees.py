@@ -20,6 +20,7 @@ from policyx.batch import STALE_DIR, collect_inputs, run_batch, scan_inputs
 from policyx.cache import DocumentCache
 from policyx.cli import app
 from policyx.diff.render_text import csv_cell, csv_text
+from policyx.models import Document
 from policyx.pipeline import extract_document
 from policyx.rules import RuleSet
 
@@ -381,3 +382,57 @@ def test_show_of_a_bad_json_is_one_line(tmp_path: Path, content: bytes) -> None:
     run = CliRunner().invoke(app, ["show", str(bad)], env={"COLUMNS": "300"})
     assert run.exit_code == 1 and isinstance(run.exception, SystemExit)
     assert len(run.stderr.splitlines()) == 1 and "not an extracted policyx document" in run.stderr
+
+
+# -- 5. linear time: echoes ----------------------------------------------------------------------------------------
+
+
+def test_echoes_meet_each_table_record_with_a_bounded_number_of_twins(rules: RuleSet, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """3000 body sentences and 3000 table cells that state the same target in other words around it: every
+    pair has the same key and quote. Trying every body twin for every cell was quadratic (27 s at 1600)."""
+    import time
+
+    from policyx import echoes
+    from policyx.models import Source, Table, Target
+
+    n = 3000
+    sentence = "到2025年,全市养老机构护理型床位占比达到55%"
+    body = [f"({i}){sentence},社区日间照料中心覆盖率达到90%。" for i in range(n)]
+    cells = [f"{i}\t表{i}:{sentence},其余事项另行规定并组织实施。" for i in range(n)]
+    text = "\n".join(body) + "\n" + "\n".join(cells)
+    start = len("\n".join(body)) + 1
+    rows, pos = [], start
+    for c in cells:
+        rows.append((pos, pos + len(c)))
+        pos += len(c) + 1
+    quote = "全市养老机构护理型床位占比达到55%"
+    spans = [(i, i + len(quote)) for i in range(len(text)) if text.startswith(quote, i)]
+    targets = [
+        Target(
+            id=f"t{k}", section=None, span=span, quote=quote, rule="target.x", indicator="护理型床位占比",
+            value=55.0, unit="%", comparator=">=", year=2025,
+        )
+        for k, span in enumerate(spans, 1)
+    ]  # fmt: skip
+    table = Table(
+        id="tab1", section=None, span=(start, len(text)), quote=text[start:], rule="table.tab_rows", header=[],
+        rows=[], row_spans=rows,
+    )  # fmt: skip
+    doc = Document(
+        doc_id="t", source=Source(path="t.txt", sha256="0", encoding="utf-8", format="text"), text=text,
+        targets=targets, tables=[table],
+    )  # fmt: skip
+    tried: list[int] = []
+    real = echoes._copies
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        tried.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(echoes, "_copies", counting)
+    began = time.process_time()
+    out = echoes.merge_echoes(doc, rules)
+    took = time.process_time() - began
+    assert len(out.targets) == 2 * n  # no cell copies the body: nothing merged
+    assert len(tried) <= n * echoes.MAX_TWINS
+    assert took < 10, took
