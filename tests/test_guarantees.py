@@ -436,3 +436,18 @@ def test_echoes_meet_each_table_record_with_a_bounded_number_of_twins(rules: Rul
     assert len(out.targets) == 2 * n  # no cell copies the body: nothing merged
     assert len(tried) <= n * echoes.MAX_TWINS
     assert took < 10, took
+
+
+def test_a_second_run_into_a_busy_folder_stops_instead_of_mixing_in(tmp_path: Path, rules: RuleSet) -> None:
+    import fcntl
+
+    from policyx.batch import BatchError
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / ".policyx.lock", "w") as held:  # what a running batch holds
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(BatchError, match="another policyx extract"):
+            run_batch([str(DOCS[0])], out, rules=rules)
+    assert not (out / "manifest.json").exists()
+    assert run_batch([str(DOCS[0])], out, rules=rules).entries[0].status == "ok"
