@@ -387,15 +387,11 @@ def test_show_of_a_bad_json_is_one_line(tmp_path: Path, content: bytes) -> None:
 # -- 5. linear time: echoes ----------------------------------------------------------------------------------------
 
 
-def test_echoes_meet_each_table_record_with_a_bounded_number_of_twins(rules: RuleSet, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """3000 body sentences and 3000 table cells that state the same target in other words around it: every
-    pair has the same key and quote. Trying every body twin for every cell was quadratic (27 s at 1600)."""
-    import time
-
-    from policyx import echoes
+def _echo_doc(n: int) -> Document:
+    """``n`` body sentences and ``n`` table cells that state the same target in other words around it: every
+    pair has the same key and quote, and no cell copies the body."""
     from policyx.models import Source, Table, Target
 
-    n = 3000
     sentence = "到2025年,全市养老机构护理型床位占比达到55%"
     body = [f"({i}){sentence},社区日间照料中心覆盖率达到90%。" for i in range(n)]
     cells = [f"{i}\t表{i}:{sentence},其余事项另行规定并组织实施。" for i in range(n)]
@@ -418,10 +414,17 @@ def test_echoes_meet_each_table_record_with_a_bounded_number_of_twins(rules: Rul
         id="tab1", section=None, span=(start, len(text)), quote=text[start:], rule="table.tab_rows", header=[],
         rows=[], row_spans=rows,
     )  # fmt: skip
-    doc = Document(
+    return Document(
         doc_id="t", source=Source(path="t.txt", sha256="0", encoding="utf-8", format="text"), text=text,
         targets=targets, tables=[table],
     )  # fmt: skip
+
+
+def test_echoes_meet_each_table_record_with_a_bounded_number_of_twins(rules: RuleSet, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Trying every body twin for every cell was quadratic (27 s at 1600 cells)."""
+    from policyx import echoes
+
+    n = 3000
     tried: list[int] = []
     real = echoes._copies
 
@@ -430,12 +433,24 @@ def test_echoes_meet_each_table_record_with_a_bounded_number_of_twins(rules: Rul
         return real(*args, **kwargs)
 
     monkeypatch.setattr(echoes, "_copies", counting)
-    began = time.process_time()
-    out = echoes.merge_echoes(doc, rules)
-    took = time.process_time() - began
-    assert len(out.targets) == 2 * n  # no cell copies the body: nothing merged
+    out = echoes.merge_echoes(_echo_doc(n), rules)
+    assert len(out.targets) == 2 * n  # nothing merged
     assert len(tried) <= n * echoes.MAX_TWINS
-    assert took < 10, took
+
+
+def test_echoes_take_time_linear_in_the_records(rules: RuleSet) -> None:
+    """Four times the records, about four times the CPU time (quadratic: eight to sixteen); ~2 s at 16000."""
+    import time
+
+    from policyx import echoes
+
+    took = []
+    for n in (4000, 16000):
+        doc = _echo_doc(n)
+        began = time.process_time()
+        echoes.merge_echoes(doc, rules)
+        took.append(time.process_time() - began)
+    assert took[1] < 6 * took[0], took
 
 
 def test_a_second_run_into_a_busy_folder_stops_instead_of_mixing_in(tmp_path: Path, rules: RuleSet) -> None:

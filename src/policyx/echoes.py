@@ -202,8 +202,11 @@ class _Twins:
         text, (a, b), quote = self.text, rec.span, _norm(rec.quote)
         left = text[max(cell[0], a - self.k) : a]
         right = text[b : min(cell[1], b + self.k)]
-        found = set(self.before.get((key, quote, left), ())) | set(self.after.get((key, quote, right), ()))
-        return sorted(found)[:MAX_TWINS]
+        # each list is in record order, so the first MAX_TWINS of their union are among the first of each
+        first = (
+            self.before.get((key, quote, left), [])[:MAX_TWINS] + self.after.get((key, quote, right), [])[:MAX_TWINS]
+        )
+        return sorted(set(first))[:MAX_TWINS]
 
 
 def _merge_kind(
