@@ -17,7 +17,7 @@ from conftest import CORPUS
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; PR_SET_PDEATHSIG")
 
-N_FILES = 30
+N_FILES = 90  # ~10 s of work on two workers: a signal sent once the first outputs exist lands mid-batch
 
 
 def _children(pid: int) -> set[int]:
@@ -56,12 +56,20 @@ def _start(tmp_path: Path) -> tuple[subprocess.Popen[bytes], set[int]]:
     while time.monotonic() < deadline and len(workers) < 2:
         workers = _children(proc.pid)
         time.sleep(0.05)
-    if len(workers) < 2:
+    out = tmp_path / "out"
+    while time.monotonic() < deadline and not list(out.glob("doc*.json")):  # past the start: extracting
+        time.sleep(0.05)
+    if len(workers) < 2 or not list(out.glob("doc*.json")) or proc.poll() is not None:
         proc.kill()
         proc.communicate()
-        pytest.fail("the batch never started its two workers")
-    time.sleep(0.5)  # the workers are extracting
+        pytest.fail("the batch never got its two workers extracting")
     return proc, workers
+
+
+def _state(proc: subprocess.Popen[bytes], err: bytes, out: Path) -> str:
+    """What to show when an assertion fails."""
+    files = sorted(p.name for p in out.iterdir()) if out.is_dir() else []
+    return f"exit {proc.returncode}; stderr: {err.decode(errors='replace')[-2000:]!r}; out: {len(files)} files"
 
 
 def _all_gone(pids: set[int], within: float) -> bool:
@@ -88,7 +96,7 @@ def test_sigterm_stops_the_workers_and_writes_the_manifest(tmp_path: Path, sig: 
     proc, workers = _start(tmp_path)
     proc.send_signal(sig)
     _out, err = proc.communicate(timeout=30)  # the pipes close: nothing holds them
-    assert proc.returncode == status, err.decode(errors="replace")
+    assert proc.returncode == status, _state(proc, err, tmp_path / "out")
     assert b"Traceback" not in err
     assert _all_gone(workers, 10)
     statuses = _manifest_lists_everything(tmp_path / "out")
@@ -100,8 +108,9 @@ def test_ctrl_c_stops_the_workers_and_writes_the_manifest(tmp_path: Path) -> Non
     os.killpg(proc.pid, signal.SIGINT)  # a terminal's Ctrl-C reaches the whole process group
     _out, err = proc.communicate(timeout=30)
     assert proc.returncode != 0
-    assert b"Traceback" not in err, err.decode(errors="replace")
+    assert b"Traceback" not in err, _state(proc, err, tmp_path / "out")
     assert _all_gone(workers, 10)
+    assert (tmp_path / "out" / "manifest.json").is_file(), _state(proc, err, tmp_path / "out")
     _manifest_lists_everything(tmp_path / "out")
 
 
