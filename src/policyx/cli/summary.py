@@ -50,4 +50,4 @@ def print_summary(console: Console, manifest: Manifest, out: Path) -> None:
     skipped = sum(e.status == "skipped" for e in manifest.entries)
     extracted = f"{ok} of {len(manifest.entries) - skipped} documents extracted"
     extracted += f" ({skipped} other entries skipped)" if skipped else ""
-    console.print(f"{extracted}; manifest: {shown(out / 'manifest.json')}")
+    console.print(f"{extracted}; manifest: {shown(out / 'manifest.json')}", soft_wrap=True)
