@@ -40,7 +40,6 @@ class InputRules(RuleFile):
     FILE = "input.yaml"
     max_bytes: int
     min_cjk_chars: int
-    min_sentences: int
     text_suffixes: list[str]
     html_suffixes: list[str]
 
