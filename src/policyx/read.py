@@ -40,6 +40,7 @@ class InputRules(RuleFile):
     FILE = "input.yaml"
     max_bytes: int
     min_cjk_chars: int
+    max_html_depth: int
     text_suffixes: list[str]
     html_suffixes: list[str]
 
