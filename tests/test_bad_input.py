@@ -63,7 +63,8 @@ def test_batch_reports_each_bad_file_and_goes_on(tmp_path: Path, rules: RuleSet)
         assert entry.status == "error", name
         assert entry.error and words in entry.error and "\n" not in entry.error, (name, entry.error)
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert written == sorted([GOOD.replace(".txt", ".json"), "manifest.json"])  # nothing partial, no temp file
+    # nothing partial, no temp file; the lock lets one run at a time write the folder
+    assert written == sorted([GOOD.replace(".txt", ".json"), "manifest.json", ".policyx.lock"])
     on_disk = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert [e["status"] for e in on_disk["entries"]].count("error") == len(expected)
 

@@ -39,12 +39,14 @@ def test_jobs_and_cache_give_byte_identical_output(tmp_path: Path, rules: RuleSe
         assert _outputs(tmp_path / other) == reference, other
 
 
-def test_same_file_name_in_two_folders_gets_two_ids(tmp_path: Path) -> None:
+def test_same_file_name_in_two_folders_gets_two_ids(tmp_path: Path, rules: RuleSet) -> None:
     for sub in ("a", "b"):
         (tmp_path / sub).mkdir()
         shutil.copy(CORPUS / "004_43f383356c749ae5.txt", tmp_path / sub / "doc.txt")
-    jobs = plan_jobs([str(tmp_path / "a" / "doc.txt"), str(tmp_path / "b" / "doc.txt")])
-    assert [j.doc_id for j in jobs] == ["doc", "doc-2"]
+    jobs = plan_jobs(collect_inputs([tmp_path], rules))  # found in a folder: the path below it names them
+    assert [(j.doc_id, j.error) for j in jobs] == [("a~doc", None), ("b~doc", None)]
+    given = plan_jobs([str(tmp_path / "a" / "doc.txt"), str(tmp_path / "b" / "doc.txt")])  # given by name: one id
+    assert [j.doc_id for j in given] == ["doc", "doc"] and all("id collision" in (j.error or "") for j in given)
 
 
 def test_extract_document_and_rules_pickle_for_other_engines(rules: RuleSet) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ from frontstages import front
 from policyx.clean import BoilerplateRules
 from policyx.html import SiteRules, page_text
 from policyx.models import Document
+from policyx.pipeline import extract_document
+from policyx.read import InputError
 from policyx.rules import RuleSet
 
 from conftest import CORPUS, ROOT
@@ -209,3 +212,24 @@ def test_real_pages_lose_their_link_lists_but_keep_their_attachments(rules: Rule
     assert "(一)全市城乡最低生活保障标准为每人每月1309元。" in page_53.replace("（", "(").replace("）", ")")
     page_54 = page_text((dev / "54_tianhe_youeryuan_zhaosheng_fangan.html").read_text("utf-8"), sites, labels)
     assert "附件1.docx" in page_54
+
+
+# ----------------------------------------------------------------------------------------------- nesting depth
+_SENTENCE = "为贯彻落实积极应对人口老龄化国家战略，到2025年，养老服务床位总量达到1600张。"
+
+
+def test_a_page_nested_100000_deep_is_refused_in_linear_time(rules: RuleSet) -> None:
+    """An HTML5 parser pays depth x tags: 100,000 unclosed <div> took a minute to parse; now a clear line."""
+    deep = f"<html><body>{'<div>' * 100_000}<p>{_SENTENCE}</p></body></html>".encode()
+    start = time.process_time()
+    with pytest.raises(InputError, match=r"nested 100,00\d elements deep \(limit 3,000"):
+        extract_document(deep, name="deep.html", rules=rules)
+    seconds = time.process_time() - start
+    assert seconds < 5, seconds  # the tokenizer pass is ~0.4 s of CPU here
+
+
+def test_unclosed_paragraphs_and_cells_are_flat_not_deep(rules: RuleSet) -> None:
+    """<p>, <li>, <td> are closed by their next sibling: a sloppy page of 2,000 of them is read, not refused."""
+    page = f"<html><body>{f'<p>{_SENTENCE}' * 2000}<table>{'<tr><td>1<td>2' * 2000}</table></body></html>"
+    doc = extract_document(page.encode(), name="flat.html", rules=rules)
+    assert doc.text.count("养老服务床位总量达到1600张") == 2000

@@ -20,6 +20,7 @@ import regex
 from pydantic import BaseModel
 
 import policyx
+from policyx.cache import sealed, unsealed
 from policyx.read import InputRules
 from policyx.rulecache import KEEP_PER_KIND, RULES_CACHE_ENV, CompiledRules
 from policyx.rules import RuleFile, RuleSet
@@ -69,6 +70,12 @@ def _entries(cache: Path) -> list[Path]:
     return sorted((cache / "rules").glob("*.pickle"))
 
 
+def _unpickled(entry: Path) -> Any:
+    payload = unsealed(entry.read_bytes())
+    assert payload is not None, "the entry does not match its digest"
+    return pickle.loads(payload)
+
+
 @pytest.mark.parametrize("kind", _all_kinds(), ids=lambda k: k.__name__)
 def test_every_compiled_rule_file_pickles_whole(kind: type[RuleFile], tmp_path: Path) -> None:
     compiled = RuleSet(RULES, cache_dir=tmp_path).get(kind)
@@ -104,15 +111,15 @@ def test_an_edited_rule_file_is_compiled_afresh(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "damage",
-    [b"", b"not a pickle", pickle.dumps({"a": 1}), pickle.dumps(HeadingRules)[:-3]],
-    ids=["empty", "garbage", "foreign", "truncated"],
+    [b"", b"not a pickle", pickle.dumps({"a": 1}), sealed(pickle.dumps({"a": 1})), pickle.dumps(HeadingRules)[:-3]],
+    ids=["empty", "garbage", "foreign", "sealed-foreign", "truncated"],
 )
 def test_a_bad_entry_is_a_miss(tmp_path: Path, damage: bytes) -> None:
     expected = _plain(RuleSet(RULES, cache_dir=tmp_path).get(HeadingRules))
     (entry,) = _entries(tmp_path)
     entry.write_bytes(damage)
     assert _plain(RuleSet(RULES, cache_dir=tmp_path).get(HeadingRules)) == expected
-    assert pickle.loads(entry.read_bytes()).__class__ is HeadingRules  # compiled again and written back
+    assert _unpickled(entry).__class__ is HeadingRules  # compiled again and written back
 
 
 def test_an_unwritable_cache_folder_is_no_error(tmp_path: Path) -> None:
@@ -167,3 +174,94 @@ def test_cli_output_is_byte_identical_with_the_cache_cold_warm_or_off(tmp_path: 
     assert _entries(tmp_path / "cache")  # the cold run (--no-cache: documents only) filled the rules cache
     warm = _extract_cli(tmp_path / "warm", {"POLICYX_CACHE_DIR": cache})
     assert len(off) == 5 and cold == off and warm == off
+
+
+# -- trust: a pickle runs code when loaded, so only entries no other user could have written are loaded ---------
+
+
+class _Planted:
+    """What another local user would plant: unpickling it makes a folder (it could as well run a shell)."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os.mkdir, (str(self.marker),))
+
+
+def _plant(cache: Path, marker: Path) -> Path:
+    """A well-formed entry (right name, right digest) for HeadingRules that runs code when unpickled."""
+    store = CompiledRules(cache / "rules")
+    key = store.key(HeadingRules, (RULES / HeadingRules.FILE).read_bytes())
+    entry = store._path(HeadingRules, key)
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    entry.write_bytes(sealed(pickle.dumps(_Planted(marker))))
+    return entry
+
+
+def _as_another_user(monkeypatch, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Make ``path`` another user's: chown when root (root may), else pretend this process is another user."""
+    if os.geteuid() == 0:
+        os.chown(path, 65534, 65534)
+    else:  # an unprivileged test cannot give a file away: the check compares owners, so move the other end
+        real = os.geteuid()
+        monkeypatch.setattr(os, "geteuid", lambda: real + 1)
+
+
+def test_a_sealed_planted_entry_in_our_own_folder_would_run(tmp_path: Path) -> None:
+    """The control for the tests below: the planted entry is well formed, and the owner check is what stops it."""
+    marker = tmp_path / "ran"
+    cache = tmp_path / "cache"
+    _plant(cache, marker)
+    (cache / "rules").chmod(0o700)
+    RuleSet(RULES, cache_dir=cache).get(HeadingRules)  # our own entry, our own private folder: it is trusted
+    assert marker.exists()
+
+
+def test_a_pickle_planted_in_another_users_folder_never_runs(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    marker = tmp_path / "ran"
+    cache = tmp_path / "cache"
+    entry = _plant(cache, marker)
+    _as_another_user(monkeypatch, cache / "rules")
+    if os.geteuid() == 0:
+        os.chown(entry, 65534, 65534)
+    expected = _plain(RuleSet(RULES, cache_dir=tmp_path / "clean").get(HeadingRules))
+    assert _plain(RuleSet(RULES, cache_dir=cache).get(HeadingRules)) == expected
+    assert not marker.exists()
+    assert _entries(cache) == [entry]  # and nothing of ours was written into that folder
+
+
+def test_a_pickle_another_user_owns_in_our_folder_never_runs(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("giving a file to another user needs root (the folder case is tested without it)")
+    marker = tmp_path / "ran"
+    cache = tmp_path / "cache"
+    entry = _plant(cache, marker)
+    os.chown(entry, 65534, 65534)
+    RuleSet(RULES, cache_dir=cache).get(HeadingRules)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("loose", ["entry", "folder"])
+def test_a_pickle_others_could_write_never_runs(tmp_path: Path, loose: str) -> None:
+    marker = tmp_path / "ran"
+    cache = tmp_path / "cache"
+    entry = _plant(cache, marker)
+    (entry if loose == "entry" else cache / "rules").chmod(0o777 if loose == "folder" else 0o666)
+    if loose == "folder":  # while the folder was open to all, anyone could have put this entry there
+        RuleSet(RULES, cache_dir=cache).get(InputRules)
+        assert (cache / "rules").stat().st_mode & 0o777 == 0o700  # our folder, tightened on first use
+        entry.chmod(0o666)
+    RuleSet(RULES, cache_dir=cache).get(HeadingRules)
+    assert not marker.exists()
+
+
+def test_single_byte_flips_of_an_entry_are_misses_never_crashes(tmp_path: Path) -> None:
+    expected = _plain(RuleSet(RULES, cache_dir=tmp_path).get(HeadingRules))
+    (entry,) = _entries(tmp_path)
+    good = entry.read_bytes()
+    step = max(1, len(good) // 80)
+    for at in range(0, len(good), step):
+        entry.write_bytes(good[:at] + bytes([good[at] ^ 0xFF]) + good[at + 1 :])
+        assert _plain(RuleSet(RULES, cache_dir=tmp_path).get(HeadingRules)) == expected, at
+        assert entry.read_bytes() == good  # dropped and written again

@@ -6,22 +6,41 @@ atomically by the worker that made it, so an interrupted batch leaves only whole
 With a cache, the parent process serves every hit itself (hash the bytes, splice doc_id and path
 into the cached output, write it) and only the misses go to workers, so an unchanged corpus
 starts no pool at all and never imports the pipeline or compiles a rule.
+
+Guarantees (see README "What policyx guarantees"):
+
+- ids: a file's id comes from its path below the folder given (``a/b/plan.txt`` → ``a~b~plan``), or from its
+  name when given itself; never from input order. Two inputs of one id (``plan.txt`` and ``plan.html``) are
+  both errors, never one output overwriting the other; a document named ``manifest`` gets ``manifest_doc``.
+- the manifest is the truth: every input seen has an entry (``ok``, ``error``, or ``skipped`` with the reason:
+  an unsupported type, a symlinked folder, a FIFO, a hidden name; an unlistable folder is an error). Outputs
+  a previous manifest of the folder listed for inputs that are gone are moved to ``.stale/`` (and reported);
+  one run at a time writes a folder (a lock).
+- ends: SIGTERM/SIGHUP/Ctrl-C stop the workers and still write the manifest (unfinished files are ``error``
+  entries); workers die with the parent even when it is SIGKILLed (Linux ``PR_SET_PDEATHSIG``). A file that
+  cannot be written is its own ``cannot write`` error; a manifest that cannot be written raises ``WriteError``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import stat
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from policyx import __version__
 from policyx.cache import CachedDocument, DocumentCache
 from policyx.models import Manifest, ManifestEntry
 from policyx.output import (
+    WriteError,
     document_path,
     record_counts,
     write_document,
@@ -29,7 +48,7 @@ from policyx.output import (
     write_jsonl,
     write_manifest,
 )
-from policyx.read import InputError, InputRules, doc_id_for
+from policyx.read import InputError, InputRules, doc_id_for, relative_doc_id
 from policyx.rules import RuleError, RuleSet, ruleset_for
 
 if TYPE_CHECKING:
@@ -53,36 +72,115 @@ def __getattr__(name: str) -> Any:
 class Job:
     path: str
     doc_id: str
+    error: str | None = None  # set when the job must not run (its id is another input's too)
 
 
-def collect_inputs(paths: Iterable[str | os.PathLike[str]], rules: RuleSet) -> list[str]:
-    """Files as given, and under each folder (recursively) every text/HTML/PDF/Word file or file without suffix."""
+class InputFile(str):
+    """An input path that knows its id (from its path below the folder it was found in)."""
+
+    doc_id: str
+
+    def __new__(cls, path: str, doc_id: str) -> InputFile:
+        self = super().__new__(cls, path)
+        self.doc_id = doc_id
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (InputFile, (str(self), self.doc_id))
+
+
+@dataclass
+class Scan:
+    """What a walk of the inputs found: the files to extract, and every other entry it saw, with why."""
+
+    files: list[InputFile] = field(default_factory=list)
+    skipped: list[ManifestEntry] = field(default_factory=list)
+
+
+def _skip(path: Path | str, reason: str, status: str = "skipped") -> ManifestEntry:
+    return ManifestEntry(path=str(path), doc_id="", status=status, error=reason)  # type: ignore[arg-type]
+
+
+def scan_inputs(paths: Iterable[str | os.PathLike[str]], rules: RuleSet, *, out_dir: Path | None = None) -> Scan:
+    """Files as given; under each folder (recursively, in name order) every text/HTML/PDF/Word file (and
+    legacy .doc/.wps/.ofd, which get their one-line refusal) or file without suffix. Everything else seen
+    under a folder is recorded with its reason: a hidden name, another type (.xlsx, .png), a symlinked folder
+    (not followed), a FIFO/socket/device, the output folder itself; a folder that cannot be listed is an
+    ``error`` entry."""
     cfg = rules.get(InputRules)
     wanted = set(cfg.text_suffixes) | set(cfg.html_suffixes) | set(cfg.document_suffixes) | {""}  # hook: PDF, Word
-    found: list[str] = []
-    for p in paths:
-        p = Path(p)
+    out_real = os.path.realpath(out_dir) if out_dir is not None else None
+    scan = Scan()
+    for p in map(Path, paths):
         if p.is_dir():
-            for sub in sorted(p.rglob("*")):
-                rel = sub.relative_to(p)
-                if any(part.startswith(".") for part in rel.parts):
-                    continue
-                if (sub.is_file() or not sub.exists()) and sub.suffix.lower() in wanted:
-                    found.append(str(sub))
+            _walk(p, Path(), wanted, out_real, scan)
         else:
-            found.append(str(p))
-    return found
+            scan.files.append(InputFile(str(p), doc_id_for(str(p))))
+    return scan
+
+
+def _walk(root: Path, rel: Path, wanted: set[str], out_real: str | None, scan: Scan) -> None:
+    folder = root / rel
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        scan.skipped.append(_skip(folder, f"cannot list folder: {exc.strerror or exc}", "error"))
+        return
+    for e in entries:
+        sub, sub_rel = Path(e.path), rel / e.name
+        try:
+            is_link, is_dir = e.is_symlink(), e.is_dir()  # is_dir follows a symlink
+            is_file, exists = e.is_file(), os.path.exists(e.path)
+        except OSError as exc:
+            scan.skipped.append(_skip(sub, f"cannot inspect: {exc.strerror or exc}", "error"))
+            continue
+        if e.name.startswith("."):
+            scan.skipped.append(_skip(sub, "hidden name"))
+        elif is_dir and out_real is not None and os.path.realpath(sub) == out_real:
+            scan.skipped.append(_skip(sub, "the output folder"))
+        elif is_dir and is_link:
+            scan.skipped.append(_skip(sub, "symlinked folder (not followed)"))
+        elif is_dir:
+            _walk(root, sub_rel, wanted, out_real, scan)
+        elif (is_file or not exists) and sub.suffix.lower() in wanted:  # a dangling symlink: its read says so
+            scan.files.append(InputFile(str(sub), relative_doc_id(sub_rel)))
+        elif is_file:
+            scan.skipped.append(_skip(sub, f"unsupported type ({sub.suffix.lower()})"))
+        elif not exists:
+            scan.skipped.append(_skip(sub, "dangling symlink"))
+        else:
+            scan.skipped.append(_skip(sub, "not a regular file (a FIFO, socket or device)"))
+
+
+def collect_inputs(
+    paths: Iterable[str | os.PathLike[str]], rules: RuleSet, *, out_dir: Path | None = None
+) -> list[InputFile]:
+    """The files ``scan_inputs`` would extract (what it skips is in ``scan_inputs(...).skipped``)."""
+    return scan_inputs(paths, rules, out_dir=out_dir).files
 
 
 def plan_jobs(paths: list[str]) -> list[Job]:
-    """One job per path; a doc_id already taken by an earlier path gets the path's position appended."""
-    seen: dict[str, int] = {}
-    jobs = []
+    """One job per path, its id from ``collect_inputs`` (else from the file name). A path given twice runs
+    once; paths that share an id (compared case-blind: a case-insensitive disk would merge them) are all
+    errors, so an id never depends on which file came first and no output overwrites another."""
+    jobs: list[Job] = []
+    seen_paths: set[str] = set()
+    by_id: dict[str, list[int]] = {}
     for path in paths:
-        doc_id = doc_id_for(path)
-        n = seen.get(doc_id, 0)
-        seen[doc_id] = n + 1
-        jobs.append(Job(path, doc_id if n == 0 else f"{doc_id}-{n + 1}"))
+        real = os.path.abspath(path)
+        if real in seen_paths:
+            continue
+        seen_paths.add(real)
+        doc_id = getattr(path, "doc_id", None) or doc_id_for(path)
+        by_id.setdefault(doc_id.casefold(), []).append(len(jobs))
+        jobs.append(Job(str(path), doc_id))
+    for group in by_id.values():
+        if len(group) > 1:
+            for i in group:
+                others = ", ".join(jobs[j].path for j in group if j != i)
+                msg = f"id collision: {jobs[i].doc_id!r} is also the id of {others} (rename one; nothing written)"
+                jobs[i] = Job(jobs[i].path, jobs[i].doc_id, msg)
     return jobs
 
 
@@ -93,6 +191,7 @@ class Settings:
     rules: RuleSet
     out_dir: Path | None  # None: return the document data to the parent (jsonl)
     cache_dir: Path | None  # None: no cache
+    cache_read: bool = True  # False (--no-cache): extract everything again, and refresh the cache with it
 
 
 def _document_cache(settings: Settings) -> DocumentCache | None:
@@ -153,7 +252,8 @@ def _extract(job: Job, settings: Settings) -> tuple[ManifestEntry, Any]:
         )
         return entry, (None if out_dir is not None else data)
     key = cache.key(raw)
-    twin = cache.load(key)  # a file of the same bytes may have been extracted since the parent looked
+    # a file of the same bytes may have been extracted since the parent looked
+    twin = cache.load(key) if settings.cache_read else None
     if twin is not None:
         return _served(job, settings, twin, cached=True)
     data = extract_document(raw, name=job.path, rules=rules).model_dump(mode="json")
@@ -163,8 +263,12 @@ def _extract(job: Job, settings: Settings) -> tuple[ManifestEntry, Any]:
 
 
 def _run_one(job: Job, settings: Settings) -> tuple[ManifestEntry, dict[str, Any] | None]:
+    if job.error is not None:
+        return ManifestEntry(path=job.path, doc_id=job.doc_id, status="error", error=job.error), None
     try:
         return _extract(job, settings)
+    except WriteError as exc:  # full disk, read-only folder: the output's fault, not the input's
+        return ManifestEntry(path=job.path, doc_id=job.doc_id, status="error", error=str(exc)), None
     except InputError as exc:
         return ManifestEntry(path=job.path, doc_id=job.doc_id, status="error", error=str(exc)), None
     except OSError as exc:
@@ -182,10 +286,11 @@ def _pool_results(
 ) -> Iterator[tuple[int, ManifestEntry, dict[str, Any] | None]]:
     """Run ``todo`` on a pool; ``in_flight`` always holds the jobs submitted and not yet yielded."""
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     # rules pickle as their folder and unpickle to the worker's cached RuleSet: compiled once per worker
     _warm_for_fork(settings)
-    with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+    with ProcessPoolExecutor(max_workers=n_jobs, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
         pending: dict[Future[tuple[ManifestEntry, dict[str, Any] | None]], int] = {}
         queue = iter(todo)
 
@@ -208,10 +313,36 @@ def _pool_results(
                     nxt = next(queue, None)
                     if nxt is not None:
                         submit(*nxt)
-        except BaseException:
-            # interrupted or a worker died: drop what has not started instead of waiting for all of it
+        except BaseException as exc:
+            # interrupted or a worker died: drop what has not started instead of waiting for all of it; when
+            # interrupted, stop the workers too (each file they were writing is a temporary, never the output)
+            if not isinstance(exc, BrokenProcessPool):
+                _stop_workers(pool)
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _worker_init(parent: int) -> None:
+    """In each worker: die with the parent, even a SIGKILLed one (Linux), and leave Ctrl-C to the parent
+    (it stops the workers itself), so no worker outlives the batch or prints a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+
+def _stop_workers(pool: Any) -> None:
+    processes = getattr(pool, "_processes", None) or {}
+    for proc in list(processes.values()):
+        with contextlib.suppress(Exception):
+            proc.kill()
 
 
 def _warm_for_fork(settings: Settings) -> None:
@@ -241,7 +372,7 @@ def _isolated(job: Job, settings: Settings) -> tuple[ManifestEntry, dict[str, An
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    with ProcessPoolExecutor(max_workers=1, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
         try:
             return pool.submit(_run_one, job, settings).result()
         except BrokenProcessPool:
@@ -257,13 +388,14 @@ def _results(
     if cache is not None:  # hits are served here; only the misses need the pipeline, and a pool only for two or more
         misses = []
         for i, job in todo:
-            hit = _cache_hit(job, settings, cache)
+            hit = _cache_hit(job, settings, cache) if settings.cache_read and job.error is None else None
             if hit is None:
                 misses.append((i, job))
             else:
                 yield (i, *hit)
         todo = misses
-    if n_jobs <= 1 or len(todo) <= 1:
+    n_jobs = min(n_jobs, sum(job.error is None for _, job in todo))  # never a worker with nothing to do
+    if n_jobs <= 1:
         for i, job in todo:
             yield (i, *_run_one(job, settings))
         return
@@ -289,6 +421,98 @@ def _results(
             todo = [(i, job) for i, job in todo if i not in finished]
 
 
+class Terminated(SystemExit):
+    """SIGTERM or SIGHUP arrived: raised in the main thread so the batch stops its workers and writes its
+    manifest; the exit status is 128 + the signal's number, as if the signal had ended the process."""
+
+
+@contextlib.contextmanager
+def _terminate_cleanly() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, _frame: Any) -> None:
+        raise Terminated(128 + signum)
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+@contextlib.contextmanager
+def _locked(out_dir: Path) -> Iterator[None]:
+    """One run at a time per output folder: a second one stops with a one-line error instead of mixing in."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    try:
+        fd = os.open(out_dir / ".policyx.lock", os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+    except OSError:  # a read-only folder: nothing can be written into it anyway, each file will say so
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BatchError(f"{out_dir}: another policyx extract is writing to this folder") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+class BatchError(RuntimeError):
+    """The batch cannot start (its output folder is in use or cannot be made); the message is one line."""
+
+
+#: the folder (inside the output folder) that outputs of inputs no longer given are moved to
+STALE_DIR = ".stale"
+
+
+def _move_stale(out_dir: Path, current_ids: set[str]) -> list[Path]:
+    """Move the outputs the folder's previous manifest listed for inputs this run does not have to ``.stale/``.
+
+    Only ``<out_dir>/<id>.json`` files the manifest names are touched (whatever else the manifest says)."""
+    try:
+        previous = orjson.loads((out_dir / "manifest.json").read_bytes())
+        entries = previous["entries"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    moved: list[Path] = []
+    for e in entries if isinstance(entries, list) else []:
+        doc_id = e.get("doc_id") if isinstance(e, dict) else None
+        if not isinstance(doc_id, str) or not doc_id or doc_id in current_ids or e.get("output") is None:
+            continue
+        path = document_path(out_dir, doc_id)
+        if path.parent != out_dir or os.path.basename(doc_id) != doc_id or str(path) != e.get("output"):
+            continue  # not an output this folder's runs write: never touched
+        target = out_dir / STALE_DIR / path.name
+        try:
+            target.parent.mkdir(exist_ok=True)
+            os.replace(path, target)
+        except OSError:
+            continue
+        moved.append(target)
+    return moved
+
+
+def _remove_temporaries(out_dir: Path) -> None:
+    """Temporaries a killed run left (``.<name>.<random>.tmp``): never outputs, safe to remove under the lock."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(out_dir):
+            if entry.name.startswith(".") and entry.name.endswith(".tmp") and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+INTERRUPTED = "not extracted: the run stopped before this file (interrupted)"
+
+
 def run_batch(
     paths: list[str],
     out_dir: Path,
@@ -297,23 +521,50 @@ def run_batch(
     jobs: int = 1,
     fmt: str = "json",
     cache_dir: Path | None = None,
+    cache_read: bool = True,
     on_done: OnDone | None = None,
+    skipped: Iterable[ManifestEntry] = (),
+    on_notice: Callable[[str], None] | None = None,
 ) -> Manifest:
-    """Extract every path into ``out_dir``; returns (and writes) the manifest, in input order."""
+    """Extract every path into ``out_dir``; returns (and writes) the manifest: the jobs in input order, then
+    ``skipped`` (what ``scan_inputs`` saw and did not extract). The manifest is written however the run ends
+    (an exception, Ctrl-C, SIGTERM); a manifest that cannot be written raises ``WriteError``.
+
+    ``cache_read=False``: nothing is served from ``cache_dir``, every result is written to it afresh.
+    ``on_notice``: told, in one line, of the outputs of a previous run moved aside."""
     rules = rules or ruleset_for()
     planned = plan_jobs(paths)
+    skipped = list(skipped)
     entries: list[ManifestEntry | None] = [None] * len(planned)
     docs: list[dict[str, Any] | None] = [None] * len(planned)
-    settings = Settings(rules=rules, out_dir=out_dir if fmt == "json" else None, cache_dir=cache_dir)
+    settings = Settings(
+        rules=rules, out_dir=out_dir if fmt == "json" else None, cache_dir=cache_dir, cache_read=cache_read
+    )
     try:
-        for i, entry, doc in _results(planned, settings, jobs):
-            entries[i], docs[i] = entry, doc
-            if on_done is not None:
-                on_done(entry)
-    finally:
-        manifest = Manifest(policyx_version=__version__, entries=[e for e in entries if e is not None])
         out_dir.mkdir(parents=True, exist_ok=True)
-        if fmt == "jsonl":
-            write_jsonl(out_dir / "documents.jsonl", (d for d in docs if d is not None))
-        write_manifest(out_dir, manifest)
+    except OSError as exc:
+        raise WriteError(exc.errno, f"cannot write {out_dir}: {exc.strerror or exc}") from None
+    with _locked(out_dir), _terminate_cleanly():
+        _remove_temporaries(out_dir)
+        moved = _move_stale(out_dir, {job.doc_id for job in planned})
+        if moved and on_notice is not None:
+            on_notice(
+                f"moved {len(moved)} output(s) of inputs this run does not have to {out_dir / STALE_DIR}"
+                f" ({', '.join(p.name for p in moved[:5])}{', …' if len(moved) > 5 else ''})"
+            )
+        try:
+            for i, entry, doc in _results(planned, settings, jobs):
+                entries[i], docs[i] = entry, doc
+                if on_done is not None:
+                    on_done(entry)
+        finally:
+            done = [
+                e or ManifestEntry(path=job.path, doc_id=job.doc_id, status="error", error=INTERRUPTED)
+                for e, job in zip(entries, planned, strict=True)
+            ]
+            manifest = Manifest(policyx_version=__version__, entries=[*done, *skipped])
+            _remove_temporaries(out_dir)
+            if fmt == "jsonl":
+                write_jsonl(out_dir / "documents.jsonl", (d for d in docs if d is not None))
+            write_manifest(out_dir, manifest)
     return manifest

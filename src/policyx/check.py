@@ -134,8 +134,14 @@ def check_file(
 def check_paths(
     paths: Sequence[str], rules: RuleSet, *, expected_dir: Path | None = DEFAULT_EXPECTED, update: bool = False
 ) -> list[DocResult]:
-    """Check every document; ids as ``policyx extract`` gives them (a repeated file name gets a suffix)."""
-    return [
-        check_file(job.path, job.doc_id, rules, expected_dir=expected_dir, update=update)
-        for job in plan_jobs(list(paths))
-    ]
+    """Check every document; ids as ``policyx extract`` gives them (two files of one id are both errors, so
+    ``--update`` never lets one accepted output overwrite another's)."""
+    results = []
+    for job in plan_jobs(list(paths)):
+        if job.error is not None:
+            c = rules.get(CheckRules).extract
+            finding = Finding(c.id, c.severity, c.message.format(error=job.error), job.path, job.doc_id)
+            results.append(DocResult(job.path, job.doc_id, [finding]))
+            continue
+        results.append(check_file(job.path, job.doc_id, rules, expected_dir=expected_dir, update=update))
+    return results

@@ -94,16 +94,21 @@ class _Tables:
         i = bisect_right(self.table_starts, span[0]) - 1
         return i >= 0 and span[0] < self.tables[i][1]
 
-    def cell(self, span: tuple[int, int]) -> tuple[int, int] | None:
-        """The cell holding ``span`` (bounded by TAB, line break or the row's ends), or None outside rows."""
+    def cell(self, span: tuple[int, int], longest: int) -> tuple[int, int] | None:
+        """The cell holding ``span`` (bounded by TAB, line break or the row's ends), or None outside rows or
+        when it is longer than ``longest`` (looked for that far only: linear however long a row is)."""
         i = bisect_right(self.row_starts, span[0]) - 1
-        if i < 0 or span[1] > self.rows[i][1]:
+        if i < 0 or span[1] > self.rows[i][1] or span[1] - span[0] > longest:
             return None
         lo, hi = self.rows[i]
+        lo, hi = max(lo, span[0] - longest - 1), min(hi, span[1] + longest + 1)
         text = self.text
         start = max(text.rfind("\t", lo, span[0]), text.rfind("\n", lo, span[0]), lo - 1) + 1
         ends = [p for p in (text.find("\t", span[1], hi), text.find("\n", span[1], hi)) if p != -1]
-        return start, min(ends) if ends else hi
+        end = min(ends) if ends else hi
+        if (start == lo and lo > self.rows[i][0]) or (not ends and hi < self.rows[i][1]):
+            return None  # no boundary within reach: a cell longer than ``longest``
+        return start, end
 
 
 class _Budget:
@@ -171,22 +176,56 @@ def _filled(keep: Record, echo: Record, fill: list[str]) -> dict[str, Any]:
     }
 
 
+#: body twins (same key, quote and context) tried per table record: more is a passage repeated so often that
+#: which copy a row echoes is undecidable, and trying them all would make the stage quadratic
+MAX_TWINS = 16
+
+
+class _Twins:
+    """Body records by what ``_same_place`` compares: their key and quote, and the text just before them
+    (every length up to ``k``) or just after; so a table record meets only the twins that can match it, in
+    time linear in the records however often a passage repeats."""
+
+    def __init__(self, text: str, k: int) -> None:
+        self.text, self.k = text, k
+        self.before: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+        self.after: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+
+    def add(self, j: int, key: tuple[Any, ...], rec: Record) -> None:
+        text, (a, b), quote = self.text, rec.span, _norm(rec.quote)
+        for n in range(min(self.k, a) + 1):
+            self.before[(key, quote, text[a - n : a])].append(j)
+        for n in range(min(self.k, len(text) - b) + 1):
+            self.after[(key, quote, text[b : b + n])].append(j)
+
+    def of(self, key: tuple[Any, ...], rec: Record, cell: tuple[int, int]) -> list[int]:
+        text, (a, b), quote = self.text, rec.span, _norm(rec.quote)
+        left = text[max(cell[0], a - self.k) : a]
+        right = text[b : min(cell[1], b + self.k)]
+        # each list is in record order, so the first MAX_TWINS of their union are among the first of each
+        first = (
+            self.before.get((key, quote, left), [])[:MAX_TWINS] + self.after.get((key, quote, right), [])[:MAX_TWINS]
+        )
+        return sorted(set(first))[:MAX_TWINS]
+
+
 def _merge_kind(
     doc: Document, tables: _Tables, records: list[Record], fields: list[str], rule: TableEcho, budget: _Budget
 ) -> list[Record]:
     """``records`` with every table echo merged into its body twin (ids renumbered), or ``records`` itself."""
-    body: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    body = _Twins(doc.text, rule.min_block)
     inside = [tables.in_table(r.span) for r in records]
+    keys = [_key(r, fields) for r in records]
     for i, r in enumerate(records):
         if not inside[i]:
-            body[_key(r, fields)].append(i)
-    if not body:
+            body.add(i, keys[i], r)
+    if not body.before:
         return records
     merged: dict[int, Record] = {}
     dropped: set[int] = set()
     for i, r in enumerate(records):
-        twins = body.get(_key(r, fields)) if inside[i] else None
-        cell = tables.cell(r.span) if twins else None
+        cell = tables.cell(r.span, rule.max_cell) if inside[i] else None
+        twins = body.of(keys[i], r, cell) if cell is not None else None
         if not twins or cell is None:
             continue
         twin = next((j for j in twins if _copies(doc.text, cell, r, records[j], rule, budget)), None)

@@ -10,6 +10,7 @@ repeated, so ``tables`` can rebuild the grid from text alone.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from pydantic import PrivateAttr
 
 from policyx.clean import BoilerplateRules
 from policyx.models import Document
+from policyx.read import InputError, InputRules
 from policyx.rules import Rule, RuleFile, RuleSet, check_ids_unique
 
 if TYPE_CHECKING:  # selectolax is imported lazily: text-only batches never pay for it
@@ -389,8 +391,52 @@ def page_text(html: str, sites: SiteRules, labels: frozenset[str] = frozenset())
     return "\n".join([*header, *_render(body, sites._blocks).lines])
 
 
+class _Depth(HTMLParser):
+    """The deepest nesting of a page's elements, by the standard library's tokenizer (linear in the page)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.depth = self.deepest = 0
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag not in _FLAT:
+            self.depth += 1
+            self.deepest = max(self.deepest, self.depth)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _FLAT:
+            self.depth = max(0, self.depth - 1)
+
+
+# elements that never hold others (HTML's void elements), and those a sibling closes (optional end tags: a page of
+# 5,000 unclosed <p> or <td> is flat, not deep)
+_VOID = frozenset(
+    ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr")
+)
+_SIBLING_CLOSED = frozenset(
+    ("p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody", "tfoot", "colgroup", "rt", "rp")
+)
+_FLAT = _VOID | _SIBLING_CLOSED
+
+
+def ensure_shallow(html: str, limit: int) -> None:
+    """Refuse a page nested deeper than ``limit``: its parse would cost depth x tags (minutes, not milliseconds).
+
+    Start tags beyond end tags bound the depth from above; only when they exceed the limit is the page tokenized
+    to measure it (two string counts for every other page).
+    """
+    if html.count("<") - 2 * html.count("</") <= limit:
+        return
+    probe = _Depth()
+    probe.feed(html)
+    probe.close()
+    if probe.deepest > limit:
+        raise InputError(f"HTML nested {probe.deepest:,} elements deep (limit {limit:,}; see rules/input.yaml)")
+
+
 def html_to_text(doc: Document, rules: RuleSet) -> Document:
     if doc.source.format != "html":
         return doc
+    ensure_shallow(doc.text, rules.get(InputRules).max_html_depth)
     labels = rules.get(BoilerplateRules).label_names
     return doc.model_copy(update={"text": page_text(doc.text, rules.get(SiteRules), labels)})

@@ -144,7 +144,7 @@ class Document(_Model):
 class ManifestEntry(_Model):
     path: str
     doc_id: str
-    status: Literal["ok", "error"]
+    status: Literal["ok", "error", "skipped"]  # skipped: seen, not extracted; the reason is in error
     error: str | None = None
     output: str | None = None
     counts: dict[str, int] = Field(default_factory=dict)

@@ -40,16 +40,38 @@ class InputRules(RuleFile):
     FILE = "input.yaml"
     max_bytes: int
     min_cjk_chars: int
-    min_sentences: int
+    max_html_depth: int
     text_suffixes: list[str]
     html_suffixes: list[str]
     document_suffixes: list[str] = []  # PDF and Word (policyx.formats), and the legacy formats it refuses
 
 
+#: ids that would name a batch's own files (``manifest.json``): a document of that name gets ``RESERVED_SUFFIX``
+RESERVED_IDS = frozenset({"manifest", "documents"})
+RESERVED_SUFFIX = "_doc"
+#: joins the folders of a path below its input root in an id; never produced by ``_safe`` (not in [\w.-])
+ID_SEPARATOR = "~"
+
+
+def _safe(part: str) -> str:
+    return re.sub(r"[^\w.\-]+", "_", part).strip("._")
+
+
 def doc_id_for(name: str) -> str:
     """Stable id from the file name: the stem, with path-unsafe characters replaced."""
     stem = Path(name).stem or "document"
-    return re.sub(r"[^\w.\-]+", "_", stem).strip("._") or "document"
+    doc_id = _safe(stem) or "document"
+    return doc_id + RESERVED_SUFFIX if doc_id.casefold() in RESERVED_IDS else doc_id
+
+
+def relative_doc_id(relative: str | os.PathLike[str]) -> str:
+    """Stable id of a file from its path below the input root: ``a/b/plan.txt`` → ``a~b~plan``.
+
+    Depends on that path only (not on input order or on other files); two paths may still give one id
+    (``a b.txt`` and ``a_b.txt``): the batch refuses both then, it never lets one overwrite the other."""
+    rel = Path(relative)
+    folders = [_safe(p) or "_" for p in rel.parent.parts]
+    return ID_SEPARATOR.join([*folders, doc_id_for(rel.name)])
 
 
 def _norm_encoding(name: str) -> str:
@@ -69,9 +91,12 @@ def sniff_format(name: str, data: bytes, rules: InputRules) -> str:
     return "html" if _HTML_SNIFF.match(data[:2048]) else "text"
 
 
+_UTF32_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"))
+
+
 def _looks_binary(data: bytes) -> bool:
     head = data[:4096]
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):  # UTF-32 LE: FF FE 00 00
         return False  # UTF-16 text is full of bytes below 32 (一 is 00 4E): decode() handles it
     if b"\x00" in head:
         return True
@@ -83,6 +108,12 @@ def decode(data: bytes, fmt: str) -> tuple[str, str]:
     """Bytes → (text, encoding name). Raises InputError when no encoding fits."""
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    for bom, enc in _UTF32_BOMS:  # before UTF-16: FF FE 00 00 is UTF-32 LE, not UTF-16 LE with a NUL
+        if data.startswith(bom):
+            try:
+                return data[4:].decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise InputError(f"not valid {enc.upper()}, though it starts with its BOM: {exc.reason}") from None
     for bom, enc in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             return data[2:].decode(enc, errors="replace"), enc

@@ -48,17 +48,19 @@ def _title_key(title: str) -> str:
 
 
 def load_documents(paths: Iterable[str | Path], rules: RuleSet) -> tuple[list[Document], list[str]]:
-    """Documents from extracted JSON (``manifest.json`` skipped) and raw files; errors as one-line messages."""
+    """Documents from extracted JSON and raw files; errors as one-line messages. A folder is read as
+    ``policyx diff`` reads it (``policyx.diff.load.collect``): a batch folder through its manifest."""
     from policyx.batch import collect_inputs
+    from policyx.diff.load import collect
     from policyx.pipeline import extract_document
     from policyx.read import InputError
 
     json_files: list[Path] = []
     raw: list[str | Path] = []
     for p in map(Path, paths):
-        if p.is_dir():
-            json_files += sorted(f for f in p.rglob("*.json") if f.name != "manifest.json")
-            raw.append(p)
+        if p.is_dir():  # a batch folder through its manifest; a raw file of an extracted one's bytes counted once
+            for f in collect([p], rules):
+                (json_files if f.suffix.lower() == ".json" else raw).append(f)
         elif p.suffix.lower() == ".json":
             json_files.append(p)
         else:
@@ -70,7 +72,7 @@ def load_documents(paths: Iterable[str | Path], rules: RuleSet) -> tuple[list[Do
             docs.append(Document.model_validate(orjson.loads(f.read_bytes())))
         except (OSError, ValueError) as exc:
             errors.append(f"{f}: not an extracted document: {str(exc).splitlines()[0]}")
-    for path in collect_inputs(raw, rules) if raw else []:
+    for path in collect_inputs(raw, rules) if raw else []:  # files: as given
         try:
             docs.append(extract_document(path, rules=rules))
         except (InputError, OSError) as exc:

@@ -11,13 +11,21 @@ from rich.tree import Tree
 
 from policyx.models import Document
 from policyx.pipeline import extract_document
+from policyx.read import InputError
 from policyx.rules import RuleSet
 
 
 def load_or_extract(path: Path, rules: RuleSet) -> Document:
-    """An extracted ``.json`` is loaded as is; anything else goes through the pipeline."""
+    """An extracted ``.json`` is loaded as is; anything else goes through the pipeline. A file that is neither
+    raises ``InputError`` with a one-line message."""
     if path.suffix.lower() == ".json":
-        return Document.model_validate(orjson.loads(path.read_bytes()))
+        try:
+            return Document.model_validate(orjson.loads(path.read_bytes()))
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}") from None
+        except ValueError as exc:  # not JSON, or JSON that is not a policyx document (pydantic's error)
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError(f"not an extracted policyx document: {first}") from None
     return extract_document(path, rules=rules)
 
 

@@ -30,8 +30,15 @@ cache; a read-only, full or missing cache folder is simply not written. Entries 
 atomically (a temp file, then a rename), so parallel processes (pool workers) never read half
 an entry; two processes that compile the same kind write the same bytes.
 
-Trust: entries are pickles, so whoever can write to the cache folder can run code as the user
-who reads it, exactly as with ``__pycache__``; the default folder is under the user's home.
+Trust: entries are pickles, and unpickling runs code, so an entry is loaded only when
+
+- its folder is a real folder (not a symlink) owned by the user running policyx and closed to group and
+  others (mode 0700; our own folder with a looser mode is tightened, another user's is never used, not even
+  written), and the entry is a regular file of that user that no one else can write
+  (``policyx.cache.PrivateFolder``); a folder another local user could write is therefore never read, so a
+  pickle planted there cannot run, whoever runs policyx later (root included);
+- the sha256 at its head matches its bytes (``policyx.cache.sealed``): a truncated or flipped entry is a miss
+  and is removed, never handed to ``pickle`` (whose C code can crash on damaged input).
 """
 
 from __future__ import annotations
@@ -44,6 +51,8 @@ import pickle
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from policyx.cache import PrivateFolder, sealed, unsealed
 
 if TYPE_CHECKING:
     from policyx.rules import RuleFile
@@ -96,6 +105,7 @@ class CompiledRules:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._salt: bytes | None = None
+        self._checked: list[PrivateFolder | None] | None = None  # the folder, checked on first use
 
     @classmethod
     def for_cache_dir(cls, cache_dir: str | os.PathLike[str] | None) -> CompiledRules | None:
@@ -124,14 +134,26 @@ class CompiledRules:
         h.update(data)
         return h.hexdigest()
 
+    def _entry(self, kind: type[RuleFile], key: str) -> str:
+        return f"{self._name(kind)}.{key}{_SUFFIX}"
+
     def _path(self, kind: type[RuleFile], key: str) -> Path:
-        return self.folder / f"{self._name(kind)}.{key}{_SUFFIX}"
+        return self.folder / self._entry(kind, key)
+
+    def _private(self) -> PrivateFolder | None:
+        if self._checked is None:
+            self._checked = [PrivateFolder.open(self.folder)]
+        return self._checked[0]
 
     def load(self, kind: type[RuleFile], key: str) -> Any:
         """The kind compiled from these bytes, or None when there is no usable entry."""
-        try:
-            data = self._path(kind, key).read_bytes()
-        except OSError:
+        folder = self._private()
+        raw = None if folder is None else folder.read(self._entry(kind, key))
+        if folder is None or raw is None:
+            return None
+        data = unsealed(raw)
+        if data is None:  # damaged: never unpickled
+            folder.drop(self._entry(kind, key))
             return None
         collecting = gc.isenabled()
         gc.disable()  # unpickling allocates many small objects: collections would only slow it down
@@ -146,14 +168,15 @@ class CompiledRules:
 
     def store(self, kind: type[RuleFile], key: str, compiled: RuleFile) -> None:
         """Write the entry atomically; an unwritable folder or an object that does not pickle is skipped."""
-        from policyx.output import write_atomic
-
+        folder = self._private()
+        if folder is None:  # missing and cannot be made, or not ours alone: compiled rules are just not kept
+            return
         try:
             data = pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:
             return
+        folder.write(self._entry(kind, key), sealed(data))
         with contextlib.suppress(OSError):
-            write_atomic(self._path(kind, key), data)
             self._prune(kind)
 
     def _prune(self, kind: type[RuleFile]) -> None:

@@ -9,6 +9,7 @@ from typing import Any, Literal
 import orjson
 
 from policyx.checks.findings import Finding
+from policyx.output import printable
 
 Format = Literal["text", "json", "github"]
 
@@ -32,8 +33,8 @@ def _plural(n: int, word: str) -> str:
 
 
 def format_text(results: Sequence[DocResult]) -> str:
-    lines = [f"{f.where}: {f.severity} {f.rule}: {f.message}" for r in results for f in r.findings]
-    lines += [f"{r.path}: updated the expected output" for r in results if r.updated]
+    lines = [printable(f"{f.where}: {f.severity} {f.rule}: {f.message}") for r in results for f in r.findings]
+    lines += [f"{printable(r.path)}: updated the expected output" for r in results if r.updated]
     c = counts(results)
     lines.append(
         f"checked {_plural(c['documents'], 'document')}: "
@@ -72,7 +73,8 @@ def format_json(results: Sequence[DocResult]) -> str:
 
 
 def _escape_data(s: str) -> str:
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # control characters other than CR/LF (an escape sequence in a file name) are shown as escapes in the log
+    return printable(s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(s: str) -> str:

@@ -37,3 +37,12 @@ def load_rules(rules_dir: Path | None, cache_dir: Path | None = None) -> RuleSet
         err_console().print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from None
     return rules
+
+
+def shown(text: object) -> str:
+    """``text`` for a rich console: control characters escaped (``policyx.output.printable``), markup inert."""
+    from rich.markup import escape
+
+    from policyx.output import printable
+
+    return escape(printable(str(text)))

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from policyx.cli.app import app
-from policyx.cli.common import RulesOpt, err_console, load_rules
+from policyx.cli.common import RulesOpt, err_console, load_rules, shown
 
 
 class Format(StrEnum):
@@ -46,7 +46,7 @@ def diff(
 
     def report(path: Path, message: str) -> None:
         failed.append(path)
-        err.print(f"[red]error:[/] {path}: {message}")
+        err.print(f"[red]error:[/] {shown(path)}: {shown(message)}", soft_wrap=True)
 
     docs = load_documents(paths, rules, on_error=report)
     if len(docs) < 2:

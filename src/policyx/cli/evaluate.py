@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from policyx.cli.app import app
-from policyx.cli.common import RulesOpt, err_console, load_rules
+from policyx.cli.common import RulesOpt, err_console, load_rules, shown
 
 
 def _parse_floor(text: str) -> tuple[str, float]:
@@ -89,7 +89,7 @@ def evaluate_cmd(
         rules = load_rules(rules_dir)
 
         def on_error(path: str, message: str) -> None:
-            console.print(f"[red]error:[/] {path}: {message}", soft_wrap=True)
+            console.print(f"[red]error:[/] {shown(path)}: {shown(message)}", soft_wrap=True)
 
         preds = extract_outputs(collect_inputs([docs], rules), set(golds), rules, on_error)
         source = str(docs)

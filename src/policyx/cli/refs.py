@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 import typer
 
 from policyx.cli.app import app
-from policyx.cli.common import RulesOpt, err_console, load_rules
+from policyx.cli.common import RulesOpt, err_console, load_rules, shown
 
 
 @app.command(
@@ -33,7 +33,7 @@ def refs(
     console = err_console()
     docs, errors = load_documents(paths, load_rules(rules_dir))
     for e in errors:
-        console.print(f"[red]error:[/] {e}")
+        console.print(f"[red]error:[/] {shown(e)}", soft_wrap=True)
     if not docs:
         console.print("[red]error:[/] no documents found")
         raise typer.Exit(2)

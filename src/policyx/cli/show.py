@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from policyx.cli.app import app
-from policyx.cli.common import RulesOpt, err_console, load_rules
+from policyx.cli.common import RulesOpt, err_console, load_rules, shown
 
 
 @app.command(
@@ -46,7 +46,7 @@ def show(
     try:
         doc = load_or_extract(path, rules)
     except InputError as exc:
-        err_console().print(f"[red]error:[/] {path}: {exc}")
+        err_console().print(f"[red]error:[/] {shown(path)}: {shown(exc)}", soft_wrap=True)
         raise typer.Exit(1) from None
     if as_html:
         _write_html(doc, out)

@@ -7,6 +7,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from policyx.cli.common import shown
 from policyx.models import Manifest
 
 # record kind → column header short enough for an 80-column terminal
@@ -32,13 +33,21 @@ def print_summary(console: Console, manifest: Manifest, out: Path) -> None:
     for header in _COLUMNS.values():
         table.add_column(header, justify="right")
     for e in manifest.entries:
+        name = shown(e.doc_id or Path(e.path).name)
         if e.status == "ok":
-            table.add_row(e.doc_id, "[green]ok[/]", *(str(e.counts.get(c, 0)) for c in _COLUMNS))
+            table.add_row(name, "[green]ok[/]", *(str(e.counts.get(c, 0)) for c in _COLUMNS))
+        elif e.status == "skipped":
+            table.add_row(name, "[yellow]skipped[/]", *("–" for _ in _COLUMNS))
         else:
-            table.add_row(e.doc_id, "[red]error[/]", *("–" for _ in _COLUMNS))
+            table.add_row(name, "[red]error[/]", *("–" for _ in _COLUMNS))
     console.print(table)
     for e in manifest.entries:
-        if e.status != "ok":
-            console.print(f"[red]error:[/] {e.path}: {e.error}", soft_wrap=True)
+        if e.status == "error":
+            console.print(f"[red]error:[/] {shown(e.path)}: {shown(e.error)}", soft_wrap=True)
+        elif e.status == "skipped":
+            console.print(f"[yellow]skipped:[/] {shown(e.path)}: {shown(e.error)}", soft_wrap=True)
     ok = sum(e.status == "ok" for e in manifest.entries)
-    console.print(f"{ok} of {len(manifest.entries)} documents extracted; manifest: {out / 'manifest.json'}")
+    skipped = sum(e.status == "skipped" for e in manifest.entries)
+    extracted = f"{ok} of {len(manifest.entries) - skipped} documents extracted"
+    extracted += f" ({skipped} other entries skipped)" if skipped else ""
+    console.print(f"{extracted}; manifest: {shown(out / 'manifest.json')}", soft_wrap=True)

@@ -16,6 +16,7 @@ import orjson
 
 from policyx.diff.model import Column
 from policyx.models import Document
+from policyx.output import manifest_documents, raw_sha256
 from policyx.pipeline import extract_document
 from policyx.read import InputError, InputRules
 from policyx.rules import RuleSet
@@ -25,21 +26,55 @@ _NOT_DOCUMENTS = {"manifest.json"}
 
 
 def collect(paths: Iterable[str | os.PathLike[str]], rules: RuleSet) -> list[Path]:
-    """Files as given; under a folder (recursively, hidden entries skipped) every .json and text/HTML file."""
-    cfg = rules.get(InputRules)
-    wanted = {".json", *cfg.text_suffixes, *cfg.html_suffixes}
+    """Files as given; under a folder (recursively, hidden entries skipped) every .json and text/HTML file.
+
+    A folder (or sub-folder) holding a ``manifest.json`` is a batch's output: its documents are the ones the
+    manifest lists (``policyx.output.manifest_documents``), not every ``*.json`` in it; a raw file of the
+    same bytes as one of them is the same document and is not read twice."""
     found: list[Path] = []
     for p in map(Path, paths):
         if not p.is_dir():
             found.append(p)
             continue
-        for sub in sorted(p.rglob("*")):
-            rel = sub.relative_to(p)
-            if any(part.startswith(".") for part in rel.parts) or not sub.is_file():
-                continue
-            if sub.suffix.lower() in wanted and sub.name not in _NOT_DOCUMENTS:
-                found.append(sub)
+        found += _folder_documents(p, rules)
     return found
+
+
+def _folder_documents(folder: Path, rules: RuleSet) -> list[Path]:
+    cfg = rules.get(InputRules)
+    raw_suffixes = {*cfg.text_suffixes, *cfg.html_suffixes}
+    outputs: list[Path] = []
+    batch_folders: set[Path] = set()
+    raw: list[Path] = []
+    loose_json: list[Path] = []
+    for sub in sorted(folder.rglob("*")):
+        rel = sub.relative_to(folder)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if sub.is_dir():
+            continue
+        if sub.name in _NOT_DOCUMENTS:
+            listed = manifest_documents(sub.parent)
+            if listed is not None:
+                batch_folders.add(sub.parent)
+                outputs += listed
+        elif sub.suffix.lower() == ".json" and sub.is_file():
+            loose_json.append(sub)
+        elif sub.suffix.lower() in raw_suffixes and sub.is_file():
+            raw.append(sub)
+    found = sorted(set(outputs)) + [j for j in loose_json if j.parent not in batch_folders]
+    if outputs:
+        extracted = {_source_sha(p) for p in outputs}
+        raw = [r for r in raw if raw_sha256(r) not in extracted]
+    return sorted(found + raw)
+
+
+def _source_sha(path: Path) -> str | None:
+    try:
+        sha = orjson.loads(path.read_bytes())["source"]["sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return sha if isinstance(sha, str) else None
 
 
 def load_one(path: Path, rules: RuleSet) -> Document:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from rich.table import Table
 
@@ -66,6 +67,19 @@ def markdown(table: DiffTable) -> str:
     return "\n".join(lines) + "\n"
 
 
+# OWASP "CSV injection": a cell a spreadsheet would read as a formula starts with one of these
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?%?")
+
+
+def csv_cell(value: str) -> str:
+    """``value`` safe for a spreadsheet: a cell starting like a formula gets a leading ``'`` (shown as text),
+    except a plain signed number (``-5``, ``+3.5%``), which no spreadsheet runs."""
+    if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def csv_text(table: DiffTable) -> str:
     """Wide CSV: one line per row; per document three columns (value, baseline, lead)."""
     buf = io.StringIO()
@@ -73,13 +87,13 @@ def csv_text(table: DiffTable) -> str:
     head = ["indicator", "indicator_key", "unit", "coverage"]
     for c in table.columns:
         head += [c.label, f"{c.label} baseline", f"{c.label} lead"]
-    w.writerow(head)
+    w.writerow([csv_cell(h) for h in head])
     for row in table.rows:
         line = [row.indicator, row.indicator_key or "", row.unit, str(row.coverage)]
         for c in table.columns:
             entries = row.cells[c.label]
             line += [cell_values(entries), cell_baselines(entries), cell_leads(entries)]
-        w.writerow(line)
+        w.writerow([csv_cell(cell) for cell in line])
     return buf.getvalue()
 
 

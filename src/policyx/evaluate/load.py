@@ -47,9 +47,14 @@ def source_stem(doc: Obj) -> str:
 
 
 def load_outputs(out_dir: Path) -> dict[str, Obj]:
-    """Every extracted ``*.json`` (not the manifest) keyed by its source stem; unreadable files are skipped."""
+    """The extracted documents keyed by their source stem; unreadable files are skipped. A batch folder is
+    read through its manifest (its ``ok`` entries: a stale output is not scored); a folder without one, as
+    every ``*.json`` in it."""
+    from policyx.output import manifest_documents
+
     docs: dict[str, Obj] = {}
-    for path in sorted(out_dir.glob("*.json")):
+    listed = manifest_documents(out_dir)
+    for path in sorted(out_dir.glob("*.json")) if listed is None else listed:
         if path.name == "manifest.json":
             continue
         try:

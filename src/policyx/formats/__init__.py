@@ -28,11 +28,12 @@ class FormatError(ValueError):
     """A binary file policyx does not read; the message is one line."""
 
 
-def _zip_names(data: bytes) -> set[str]:
+def _zip_names(data: bytes) -> set[str] | None:
+    """The member names, or None for a zip that cannot be read (cut short, damaged)."""
     try:
         return set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     except (zipfile.BadZipFile, OSError):
-        return set()
+        return None
 
 
 def sniff(name: str, data: bytes) -> BinaryFormat | None:
@@ -42,6 +43,10 @@ def sniff(name: str, data: bytes) -> BinaryFormat | None:
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         names = _zip_names(data)
+        if names is None:
+            if suffix == ".docx":
+                raise FormatError("damaged .docx: not a readable zip")
+            return None
         if "word/document.xml" in names:
             return "docx"
         if "OFD.xml" in names or suffix == ".ofd":
