@@ -109,3 +109,22 @@ def test_a_folder_of_attachments_gives_one_manifest_line_each(tmp_path: Path, ru
     for name, message in expected.items():
         entry = by_name[name]
         assert entry.status == "error" and message in (entry.error or "") and "\n" not in (entry.error or "")
+
+
+def test_check_points_at_page_and_line_of_a_pdf(tmp_path: Path) -> None:
+    from policyx.check import locate
+    from policyx.checks.findings import Finding
+    from policyx.formats.pdf import pdf_lines
+
+    path = tmp_path / "001.pdf"
+    data = _pdf_bytes(CORPUS / "001_1add88e18a025895.txt", 1)
+    path.write_bytes(data)
+    doc = extract_document(path)
+    quote = "完善居住区配套设施建设"
+    start = doc.text.index(quote)
+    finding = Finding("x", "warning", "m", str(path), doc.doc_id, span=(start, start + len(quote)), quote=quote)
+    locate([finding], doc)
+    assert finding.page is not None and finding.line is not None
+    on_page = [text for page, text in pdf_lines(data) if page == finding.page]
+    assert quote in on_page[finding.line - 1]
+    assert finding.where == f"{path}: page {finding.page}, line {finding.line}:{finding.col}"

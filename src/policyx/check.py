@@ -94,16 +94,44 @@ def _raw_text(path: str, encoding: str) -> str:
         return ""
 
 
+def _document_lines(path: str, fmt: str) -> tuple[str, list[tuple[int, int]]]:
+    """A PDF's or .docx's text as its reader sees it and, for a PDF, where each line is: (page, line on it)."""
+    from policyx import formats
+
+    try:
+        data = Path(path).read_bytes()
+        if fmt == "docx":
+            return formats.to_text("docx", data), []
+        from policyx.formats.pdf import pdf_lines
+
+        lines = pdf_lines(data)
+    except (OSError, ValueError):
+        return "", []
+    pages, on_page, last = [], 0, 0
+    for page, _ in lines:
+        on_page = on_page + 1 if page == last else 1
+        last = page
+        pages.append((page, on_page))
+    return "\n".join(text for _, text in lines), pages
+
+
 def locate(findings: list[Finding], doc: Document) -> None:
     """Fill each finding's raw line:col from its quote (the raw file is read once, only when needed)."""
     placed = [f for f in findings if f.quote]
     if not placed:
         return
-    locator = RawLocator(_raw_text(doc.source.path, doc.source.encoding), len(doc.text))
+    pages: list[tuple[int, int]] = []  # a PDF: each line's (page, line on that page)
+    if doc.source.format in ("pdf", "docx"):  # hook (policyx.formats): the lines the reader made are the raw text
+        raw, pages = _document_lines(doc.source.path, doc.source.format)
+    else:
+        raw = _raw_text(doc.source.path, doc.source.encoding)
+    locator = RawLocator(raw, len(doc.text))
     for f in placed:
         found = locator.line_col(f.quote, f.span)
         if found is not None:
             f.line, f.col = found
+            if pages and f.line <= len(pages):
+                f.page, f.line = pages[f.line - 1]
 
 
 def check_file(

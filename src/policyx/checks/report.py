@@ -48,6 +48,7 @@ def _finding_json(f: Finding) -> dict[str, Any]:
         "path": f.path,
         "line": f.line,
         "col": f.col,
+        "page": f.page,
         "severity": f.severity,
         "rule": f.rule,
         "message": f.message,
@@ -87,7 +88,7 @@ def format_github(results: Sequence[DocResult]) -> str:
     for r in results:
         for f in r.findings:
             props = [f"file={_escape_property(f.path)}"]
-            if f.line is not None:
+            if f.line is not None and f.page is None:  # a PDF's page and line are not the file's lines
                 props += [f"line={f.line}", f"col={f.col}"]
             props.append(f"title={_escape_property(f.rule)}")
             lines.append(f"::{f.severity} {','.join(props)}::{_escape_data(f.message)}")

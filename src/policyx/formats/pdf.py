@@ -403,6 +403,16 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
 
 def pdf_text(data: bytes) -> str:
     """The text of a PDF's text layer, as paragraphs and TAB rows; PdfError for scans and encrypted files."""
+    return "\n".join(_paragraphs(_flow(data)))
+
+
+def pdf_lines(data: bytes) -> list[tuple[int, str]]:
+    """The page's lines as the reader sees them (before paragraphs are rejoined): (page number, text)."""
+    return [(line.page, line.text) for line in _flow(data)]
+
+
+def _flow(data: bytes) -> list[_Line]:
+    """Every page's lines in reading order, running headers, footers and page numbers dropped."""
     import pypdfium2 as pdfium
 
     try:
@@ -440,4 +450,4 @@ def pdf_text(data: bytes) -> str:
         raise PdfError("no text layer: the PDF holds no readable text")
     flow = [ln for lines in _drop_running(pages) for ln in lines]
     _carry_first_cells(flow)
-    return "\n".join(_paragraphs(flow))
+    return flow
