@@ -128,3 +128,13 @@ def test_check_points_at_page_and_line_of_a_pdf(tmp_path: Path) -> None:
     on_page = [text for page, text in pdf_lines(data) if page == finding.page]
     assert quote in on_page[finding.line - 1]
     assert finding.where == f"{path}: page {finding.page}, line {finding.line}:{finding.col}"
+
+
+@pytest.mark.parametrize(("line", "is_number"), [
+    ("- 3 -", True), ("— 12 —", True), ("第3页", True), ("第 3 页 共 12 页", True), ("3/12", True), ("17", True),
+    ("2025年", False), ("一、总体要求", False), ("3.加强组织领导", False),
+])
+def test_page_numbers_in_the_margins_are_recognised(line: str, is_number: bool) -> None:
+    from policyx.formats.pdf import _PAGE_NUMBER
+
+    assert bool(_PAGE_NUMBER.match(line)) is is_number
