@@ -138,3 +138,11 @@ def test_page_numbers_in_the_margins_are_recognised(line: str, is_number: bool) 
     from policyx.formats.pdf import _PAGE_NUMBER
 
     assert bool(_PAGE_NUMBER.match(line)) is is_number
+
+
+def test_a_text_layer_of_unmapped_glyphs_counts_as_unreadable() -> None:
+    from policyx.formats.pdf import unmapped_share
+
+    # a CID font without a ToUnicode map: PDFium yields private-use code points or U+FFFD, not Chinese
+    assert unmapped_share("\ue001\ue002\ue003\ufffd 扬州") > 0.3
+    assert unmapped_share("扬州市人民政府关于印发整体解决方案的通知\t2025年") == 0.0

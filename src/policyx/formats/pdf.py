@@ -401,6 +401,13 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
     return out
 
 
+def unmapped_share(text: str) -> float:
+    """Share of characters a font without a Unicode map yields (private use, U+FFFD, control codes)."""
+    chars = [c for c in text if not c.isspace()]
+    bad = sum(1 for c in chars if c == "\ufffd" or "\ue000" <= c <= "\uf8ff" or ord(c) < 32)
+    return bad / len(chars) if chars else 0.0
+
+
 def pdf_text(data: bytes) -> str:
     """The text of a PDF's text layer, as paragraphs and TAB rows; PdfError for scans and encrypted files."""
     return "\n".join(_paragraphs(_flow(data)))
@@ -448,6 +455,8 @@ def _flow(data: bytes) -> list[_Line]:
         if images:
             raise PdfError("no text layer: scanned image; run OCR first (e.g. ocrmypdf -l chi_sim in.pdf out.pdf)")
         raise PdfError("no text layer: the PDF holds no readable text")
+    if unmapped_share("".join(ln.text for lines, _ in pages for ln in lines)) > 0.3:
+        raise PdfError("text layer unreadable: its fonts map glyphs to no characters; run OCR first")
     flow = [ln for lines in _drop_running(pages) for ln in lines]
     _carry_first_cells(flow)
     return flow
