@@ -96,12 +96,18 @@ def test_a_folder_of_attachments_gives_one_manifest_line_each(tmp_path: Path, ru
     folder.mkdir()
     (folder / "plan.pdf").write_bytes(_pdf_bytes(seed, 1))
     (folder / "plan_word.docx").write_bytes(to_docx(layout(seed, TABLES)))
+    (folder / "plan.docx").write_bytes(to_docx(layout(seed, TABLES)))
+    (folder / "plan.txt").write_bytes(seed.read_bytes())  # a notice and its attachments share a name
     (folder / "scan.pdf").write_bytes(scanned_pdf())
     (folder / "locked.pdf").write_bytes(encrypted_pdf("扬州市人民政府关于印发整体解决方案的通知"))
     (folder / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
     manifest = run_batch(collect_inputs([folder], rules), tmp_path / "out", rules=rules, jobs=1)
     by_name = {Path(e.path).name: e for e in manifest.entries}
-    assert sorted(by_name) == ["locked.pdf", "old.doc", "plan.pdf", "plan_word.docx", "scan.pdf"]
+    assert sorted(by_name) == ["locked.pdf", "old.doc", "plan.docx", "plan.pdf", "plan.txt", "plan_word.docx",
+                               "scan.pdf"]
+    # an attachment's id keeps its suffix, so the three plans do not collide
+    assert [by_name[n].doc_id for n in ("plan.txt", "plan.pdf", "plan.docx")] == ["plan", "plan.pdf", "plan.docx"]
+    assert by_name["plan.txt"].counts == by_name["plan.pdf"].counts == by_name["plan.docx"].counts
     assert by_name["plan.pdf"].status == "ok" and by_name["plan_word.docx"].status == "ok"
     assert by_name["plan.pdf"].counts == by_name["plan_word.docx"].counts
     expected = {"scan.pdf": "no text layer: scanned image; run OCR first", "locked.pdf": "encrypted PDF",

@@ -57,9 +57,15 @@ def _safe(part: str) -> str:
     return re.sub(r"[^\w.\-]+", "_", part).strip("._")
 
 
+_ATTACHMENT_SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".ofd"}
+
+
 def doc_id_for(name: str) -> str:
-    """Stable id from the file name: the stem, with path-unsafe characters replaced."""
+    """Stable id from the file name: the stem, with path-unsafe characters replaced. An attachment keeps its
+    suffix (``plan.pdf`` → ``plan.pdf``): a notice page and its PDF and Word attachments often share a name."""
     stem = Path(name).stem or "document"
+    if Path(name).suffix.lower() in _ATTACHMENT_SUFFIXES:  # hook (policyx.formats)
+        stem = Path(name).name
     doc_id = _safe(stem) or "document"
     return doc_id + RESERVED_SUFFIX if doc_id.casefold() in RESERVED_IDS else doc_id
 
