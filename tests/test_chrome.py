@@ -99,6 +99,9 @@ def test_decisions_are_taken_on_the_simplified_line_and_kept_as_written(rules: R
             {"来源": "潼关县民政局", "发布时间": "2024-09-11 11:23"},
         ),
         ("发布日期:2024-09-04 | 来源:市政协提案委", {"发布日期": "2024-09-04", "来源": "市政协提案委"}),
+        # the same byline with its fields joined by a comma (a written variation of dev 45's row): two fields, so
+        # 发布时间 reaches issued_on
+        ("来源:潼关县民政局,发布时间:2024-09-11 11:23", {"来源": "潼关县民政局", "发布时间": "2024-09-11 11:23"}),
         ("各幼儿园:", None),  # dev 54's addressee: no value
         ("附件:附件1 2026年公办小学积分入学招生计划表.xls", None),  # canary 100: the document's own attachment
         ("责任单位:市民政局、市卫健局", None),  # a responsibility tag (SPEC 7)

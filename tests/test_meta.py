@@ -145,6 +145,12 @@ def test_signature_dated_in_chinese_numerals(rules: RuleSet) -> None:
         ("扬州市老龄事业发展“十三五”规划", None, "plan"),
         ("广州市居家社区养老服务管理办法", None, "other"),
         ("郑州:24条创新举措积极应对人口老龄化", "近日,郑州发布积极应对人口老龄化重点联系城市建设工作方案。", "news"),
+        # a report that opens with the day of the event (dev 48, without its 本报济南讯 dateline)
+        (
+            "山东养老服务“十四五”规划发布",
+            "8月9日,山东省新闻办举行发布会,省民政厅党组成员、副厅长张志毅介绍,“十四五”期间,山东将建立健全覆盖城乡的养老服务网络。",
+            "news",
+        ),
         (None, None, None),
     ],
 )

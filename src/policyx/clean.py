@@ -37,7 +37,8 @@ _SPACES = regex.compile(r" {2,}")
 _AROUND_TAB = regex.compile(r" *\t *")
 _BULLET = regex.compile(r"^[•·●▪■◆◇○]\s*")
 _VALUE_STOP = regex.compile(r"[。;]")
-_OTHER_LABEL = regex.compile(r"\s+\p{Han}{2,6}\s*:")
+# a label may follow white space or a comma (`来源:X局,发布时间:2024-03-15`)
+_OTHER_LABEL = regex.compile(r"(?:\s+|\s*,\s*)\p{Han}{2,6}\s*:")
 
 
 class LinePattern(Rule):
@@ -166,7 +167,7 @@ class BoilerplateRules(RuleFile):
         self._c = {
             "punct": regex.compile(ch.prose.punct),
             "org_value": regex.compile(ch.label_row.org_value),
-            "row": regex.compile(rf"(?:^|(?<=\s))(\p{{Han}}{{2,{ch.label_row.max_label}}})\s*:"),
+            "row": regex.compile(rf"(?:^|(?<=[\s,]))(\p{{Han}}{{2,{ch.label_row.max_label}}})\s*:"),
             "path": regex.compile(ch.path.separators),
             "keyword": regex.compile(ch.keyword_title.separators),
             "link": regex.compile(ch.link_list.item),
@@ -184,7 +185,7 @@ class BoilerplateRules(RuleFile):
         longest = max(map(len, self._by_name))
         # a word that starts the line or follows white space and ends in a colon; spaced-out words
         # (`标  题:`) align tables. Whether it is a label is a dict lookup (cheaper than one big regex).
-        self._label_at = regex.compile(rf"(?:^|(?<=\s))(\p{{Han}}(?: ?\p{{Han}}){{1,{longest - 1}}})\s*:")
+        self._label_at = regex.compile(rf"(?:^|(?<=[\s,]))(\p{{Han}}(?: ?\p{{Han}}){{1,{longest - 1}}})\s*:")
 
 
 def normalise(text: str) -> str:
@@ -211,7 +212,7 @@ def _label_values(line: str, br: BoilerplateRules) -> dict[str, str] | None:
     for m, nxt in zip(found, [*found[1:], None], strict=True):
         raw = line[m.end() : nxt.start() if nxt else len(line)]
         raw = _OTHER_LABEL.split(raw, maxsplit=1)[0]  # `来源:X局 字号:大 中 小`: an unknown label ends the value
-        cells = [c.strip() for c in raw.split("\t") if c.strip()]
+        cells = [c.strip(" ,") for c in raw.split("\t") if c.strip(" ,")]
         values[m.group(1).replace(" ", "")] = cells[0] if cells else ""  # colspan copies repeat the value: take it once
     return values
 
@@ -306,7 +307,7 @@ def label_row(line: str, br: BoilerplateRules, gaz: Gazetteer | None = None) -> 
         label = m.group(1)
         if label in cfg.keep:
             return None
-        value = line[m.end() : nxt.start() if nxt else len(line)].strip(" |")
+        value = line[m.end() : nxt.start() if nxt else len(line)].strip(" |,")
         chrome_label = label in br._chrome_labels
         if not chrome_label and (len(value) > cfg.max_value or _VALUE_STOP.search(value)):
             return None
