@@ -110,3 +110,16 @@ def test_decisions_are_taken_on_the_simplified_line_and_kept_as_written(rules: R
 )
 def test_label_rows(line: str, pairs: dict[str, str] | None, rules: RuleSet) -> None:
     assert label_row(line, rules.get(BoilerplateRules), rules.get(Gazetteer)) == pairs
+
+
+def test_a_table_header_in_the_head_is_no_keyword_title(rules: RuleSet) -> None:
+    # dev 58's header cells written as a Markdown table right under a title: its rows are prose, so the header
+    # stands in the page's head, where a line of short parts joined by | would be a keyword-stuffed <title>
+    header = "| 项目名称 | 内容 | 牵头单位 | 进展情况(7月) |"
+    text = (
+        "2024年民生实事项目进展表\n"
+        f"{header}\n"
+        "|---|---|---|---|\n"
+        "| 婴幼儿童照护服务项目 | 新增示范型儿童之家12家,新增婴幼儿照护服务托位180个以上。 | 区民政局、区卫生健康局 | 已新增示范型儿童之家10家。 |\n"
+    )
+    assert header in clean(_doc(text), rules).text

@@ -83,6 +83,8 @@ class Separated(Rule):
     separators: Pattern
     min_parts: int
     max_part: int
+    #: a line of this form is never such chrome (a Markdown table row `| 序号 | 项目 | 牵头单位 |`)
+    not_line: Pattern | None = None
 
 
 class NavWords(Rule):
@@ -335,6 +337,8 @@ def _parts(line: str, sep: regex.Pattern[str]) -> list[str]:
 
 def _separated(line: str, sep: regex.Pattern[str], cfg: Separated) -> bool:
     """A line of several short Chinese parts joined by separators (`首页 > 政务公开 > 通知`)."""
+    if cfg.not_line is not None and regex.search(cfg.not_line, line):
+        return False
     parts = _parts(line, sep)
     return len(parts) >= cfg.min_parts and all(_han(p) >= 1 and len(p) <= cfg.max_part for p in parts)
 
