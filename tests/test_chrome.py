@@ -120,6 +120,7 @@ def test_a_table_header_in_the_head_is_no_keyword_title(rules: RuleSet) -> None:
         "2024年民生实事项目进展表\n"
         f"{header}\n"
         "|---|---|---|---|\n"
-        "| 婴幼儿童照护服务项目 | 新增示范型儿童之家12家,新增婴幼儿照护服务托位180个以上。 | 区民政局、区卫生健康局 | 已新增示范型儿童之家10家。 |\n"
+        "| 婴幼儿童照护服务项目 | 新增示范型儿童之家12家,新增婴幼儿照护服务托位180个以上。 | 区民政局、区卫生健康局 |"
+        " 已新增示范型儿童之家10家。 |\n"
     )
     assert header in clean(_doc(text), rules).text
