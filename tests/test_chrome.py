@@ -106,6 +106,7 @@ def test_decisions_are_taken_on_the_simplified_line_and_kept_as_written(rules: R
         ("附件:附件1 2026年公办小学积分入学招生计划表.xls", None),  # canary 100: the document's own attachment
         ("责任单位:市民政局、市卫健局", None),  # a responsibility tag (SPEC 7)
         ("郑州:24条创新举措积极应对人口老龄化", None),  # seed 002's headline
+        ("温州:今年新增普惠托位3000个", None),  # the same form with a short run (a variation): a place is no label
     ],
 )
 def test_label_rows(line: str, pairs: dict[str, str] | None, rules: RuleSet) -> None:

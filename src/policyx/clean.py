@@ -69,6 +69,7 @@ class Prose(RuleModel):
 
 class LabelRow(Rule):
     max_label: int
+    min_place_run: int  # a place before the colon and this long a run of Chinese: a headline (`温州:今年新增…`)
     max_value: int
     org_value: Pattern  # a long value naming a body (发布机关: 广州市人民政府办公厅) is still a row
     max_value_run: int  # a lone unknown label before a longer run of Chinese is a headline (`郑州:24条创新举措…`)
@@ -320,8 +321,11 @@ def label_row(line: str, br: BoilerplateRules, gaz: Gazetteer | None = None) -> 
         ((label, value),) = pairs.items()
         longest = max((len(run) for run in _HAN_RUN.findall(value)), default=0)
         place = gaz is not None and gaz.first_in(label) is not None
-        if longest > cfg.max_value_run and (place or not br._c["org_value"].search(value)):
-            # `郑州:24条创新举措积极应对人口老龄化`, `广电总局:不得播出偶像养成类节目`: a headline, not a row
+        if (place and longest >= cfg.min_place_run) or (
+            longest > cfg.max_value_run and not br._c["org_value"].search(value)
+        ):
+            # `郑州:24条创新举措积极应对人口老龄化`, `温州:今年新增普惠托位3000个`, `广电总局:不得播出偶像养成类节目`:
+            # a headline, not a row (a place names no field of a page)
             return None
     return pairs
 
