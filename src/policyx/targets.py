@@ -153,6 +153,8 @@ class CueRules(RuleFile):
     account_start_chars: int
     baseline: Pattern
     baseline_from: BaselineFromRule
+    #: a year named relative to the document (今年, 明年) ends the reign of the year before it in the paragraph
+    relative_year: Pattern
     headline: HeadlineRule
     respectively: RespectivelyRule
     clause_break: Pattern
@@ -172,6 +174,7 @@ class CueRules(RuleFile):
     standard_base: Pattern
 
     _stat: regex.Pattern[str] = PrivateAttr()
+    _relative_year: regex.Pattern[str] = PrivateAttr()
     _target: regex.Pattern[str] = PrivateAttr()
     _skip: list[tuple[SkipRule, regex.Pattern[str]]] = PrivateAttr()
     _never: list[tuple[SkipRule, regex.Pattern[str]]] = PrivateAttr()
@@ -223,6 +226,7 @@ class CueRules(RuleFile):
             (r, regex.compile(f"(?:{r.pattern})$" if r.scope == "before" else r.pattern)) for r in self.evidence
         ]
         self._goals = regex.compile(self.goals_section_title)
+        self._relative_year = regex.compile(self.relative_year)
         self._param = [(r, regex.compile(r.pattern)) for r in self.parameter]
         self._param_commit = regex.compile(self.parameter_commit)
         self._param_section = regex.compile(self.parameter_section)
@@ -618,6 +622,8 @@ def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
             baseline, from_at = pending
             pending = None
         governing = governing_times.last(m.start, brackets, lo)
+        if governing is not None and cues._relative_year.search(text, governing.end, m.start):
+            governing = None  # 力争到2027年,…;今年将新增120处: 今年 is a year of its own (one the text does not number)
         recurring = recurring_times.last(m.start, brackets, lo)
         is_recurring = recurring is not None and recurring.start >= sent_lo
         kind, year, as_of, rule = _decide(ctx, par, m, governing, before, sent_lo)
