@@ -397,3 +397,22 @@ def test_dev_meta_is_mostly_exact(rules: RuleSet) -> None:
                 # the title is compared in simplified script: mapping it back to the written form is the view's job
                 ok += "".join(simplify(str(value)).split()) == "".join(simplify(str(meta[key] or "")).split())
     assert ok / total >= 0.85
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        # dev 53's <title>: the site after a dash
+        (
+            "广州市民政局 广州市财政局关于印发我市2025年最低生活保障及相关社会救助标准的通知 - 广州市人民政府门户网站",
+            "广州市民政局 广州市财政局关于印发我市2025年最低生活保障及相关社会救助标准的通知",
+        ),
+        # a CMS <title> joining column and site names with _ (a written variation): _ never joins a title's words
+        (
+            "宁波市民政局关于做好2024年养老服务工作的通知_通知公告_宁波市民政局",
+            "宁波市民政局关于做好2024年养老服务工作的通知",
+        ),
+    ],
+)
+def test_a_page_title_loses_its_site_names(rules: RuleSet, line: str, title: str) -> None:
+    assert _meta(f"{line}\n各区民政局:\n现将有关事项通知如下。", rules)["title"] == title

@@ -107,6 +107,10 @@ class Trailer(Rule):
     min_len: int
 
 
+class PageTitle(Rule):
+    separators: Pattern  # what joins the headline to the column and site names in a page's <title>
+
+
 class DatedByline(Rule):
     date: Pattern  # the date and time a byline opens with
     edition: Pattern  # what may follow the date instead of labels: a newspaper edition (第01版)
@@ -127,6 +131,7 @@ class Chrome(RuleModel):
     link_list: LinkList
     caption: Caption
     trailer: Trailer
+    page_title: PageTitle
     dated_byline: DatedByline
     tail_list: TailList
     page_date: Pattern
@@ -160,7 +165,7 @@ class BoilerplateRules(RuleFile):
     def model_post_init(self, _ctx: object) -> None:
         ch = self.chrome
         structural: list[Rule] = [ch.label_row, ch.chrome_labels, ch.path, ch.keyword_title, ch.nav_words]
-        structural += [ch.link_list, ch.caption, ch.trailer, ch.dated_byline, ch.tail_list]
+        structural += [ch.link_list, ch.caption, ch.trailer, ch.page_title, ch.dated_byline, ch.tail_list]
         check_ids_unique(
             [*self.lines, *self.labels.items, *self.artefacts.inline, *self.artefacts.lines, *structural], self.FILE
         )
@@ -173,6 +178,7 @@ class BoilerplateRules(RuleFile):
             "row": regex.compile(rf"(?:^|(?<=[\s,]))(\p{{Han}}{{2,{ch.label_row.max_label}}})\s*:"),
             "path": regex.compile(ch.path.separators),
             "keyword": regex.compile(ch.keyword_title.separators),
+            "page_title": regex.compile(ch.page_title.separators),
             "link": regex.compile(ch.link_list.item),
             "date": regex.compile(ch.page_date),
             "dated_label": regex.compile(ch.dated_label),
@@ -415,6 +421,7 @@ class _Page:
             self._captions(zone)
         self._tail_list(zones[1])
         self._trailer(zones[0], zones[1])
+        self._page_title(zones[0])
         self._page_date(zones[0])
 
     def _dated_byline(self, i: int) -> bool:
@@ -483,6 +490,16 @@ class _Page:
                 continue
             nxt = next((j for j in range(i + 1, len(self.simple)) if j not in self.dropped), None)
             if nxt is None or not date.match(self.simple[nxt]):  # a name above a date is a signature
+                self.drop(i, cfg.id)
+
+    def _page_title(self, head: range) -> None:
+        """The page's <title> above its headline: the headline, then column and site names after _ or |
+        (`宁波市民政局关于…的通知_通知公告_宁波市民政局` over `宁波市民政局关于…的通知`)."""
+        cfg, sep = self.br.chrome.page_title, self.br._c["page_title"]
+        lines = {i: _squash(self.simple[i]) for i in head if i not in self.dropped}
+        heads = {h for h in lines.values() if len(h) >= self.br.chrome.trailer.min_len}
+        for i, line in lines.items():
+            if any(line != h and line.startswith(h) and sep.match(line, len(h)) for h in heads):
                 self.drop(i, cfg.id)
 
     def _page_date(self, head: range) -> None:
