@@ -499,7 +499,8 @@ class _Page:
         lines = {i: _squash(self.simple[i]) for i in head if i not in self.dropped}
         heads = {h for h in lines.values() if len(h) >= self.br.chrome.trailer.min_len}
         for i, line in lines.items():
-            if any(line != h and line.startswith(h) and sep.match(line, len(h)) for h in heads):
+            # each separator of the line ends a candidate headline: a set lookup, linear in the head's length
+            if any(line[: m.start()] in heads for m in sep.finditer(line)):
                 self.drop(i, cfg.id)
 
     def _page_date(self, head: range) -> None:
