@@ -126,6 +126,12 @@ SHORT_ITEMS = [
         "本报济南讯 8月9日,山东省新闻办举行发布会,省民政厅党组成员、副厅长张志毅介绍,“十四五”期间,山东将建立健全"
         "覆盖城乡、分布均衡、功能完善的县、乡镇(街道)、村(社区)、家庭四级养老服务设施网络。"
     ),
+    (  # a small progress table flattened one cell per line, as dev 58 arrives (a written variation): its work is
+        # stated in cells without punctuation
+        "2024年为民办实事项目推进情况\n序号 |\n工作任务 |\n责任单位 |\n完成时限 |\n推进情况 |\n1 |\n"
+        "新建城市社区嵌入式养老服务机构5家 |\n区民政局 |\n2024年12月 |\n已建成3家,2家正在装修 |\n2 |\n"
+        "新增普惠托位200个 |\n区卫健局、区教育局 |\n2024年10月 |\n已新增托位150个 |"
+    ),
     (  # dev 40 in traditional script: judged on its simplified view
         "本報訊 (記者 張 俊) 日前,由上海市民政局會同上海市規劃和自然資源局聯合編制的《上海市養老服務設施布局專項規劃"
         "(2022—2035年)》(以下簡稱《規劃》)經上海市政府批復正式出臺。"

@@ -99,11 +99,29 @@ def test_decisions_are_taken_on_the_simplified_line_and_kept_as_written(rules: R
             {"来源": "潼关县民政局", "发布时间": "2024-09-11 11:23"},
         ),
         ("发布日期:2024-09-04 | 来源:市政协提案委", {"发布日期": "2024-09-04", "来源": "市政协提案委"}),
+        # the same byline with its fields joined by a comma (a written variation of dev 45's row): two fields, so
+        # 发布时间 reaches issued_on
+        ("来源:潼关县民政局,发布时间:2024-09-11 11:23", {"来源": "潼关县民政局", "发布时间": "2024-09-11 11:23"}),
         ("各幼儿园:", None),  # dev 54's addressee: no value
         ("附件:附件1 2026年公办小学积分入学招生计划表.xls", None),  # canary 100: the document's own attachment
         ("责任单位:市民政局、市卫健局", None),  # a responsibility tag (SPEC 7)
         ("郑州:24条创新举措积极应对人口老龄化", None),  # seed 002's headline
+        ("温州:今年新增普惠托位3000个", None),  # the same form with a short run (a variation): a place is no label
     ],
 )
 def test_label_rows(line: str, pairs: dict[str, str] | None, rules: RuleSet) -> None:
     assert label_row(line, rules.get(BoilerplateRules), rules.get(Gazetteer)) == pairs
+
+
+def test_a_table_header_in_the_head_is_no_keyword_title(rules: RuleSet) -> None:
+    # dev 58's header cells written as a Markdown table right under a title: its rows are prose, so the header
+    # stands in the page's head, where a line of short parts joined by | would be a keyword-stuffed <title>
+    header = "| 项目名称 | 内容 | 牵头单位 | 进展情况(7月) |"
+    text = (
+        "2024年民生实事项目进展表\n"
+        f"{header}\n"
+        "|---|---|---|---|\n"
+        "| 婴幼儿童照护服务项目 | 新增示范型儿童之家12家,新增婴幼儿照护服务托位180个以上。 | 区民政局、区卫生健康局 |"
+        " 已新增示范型儿童之家10家。 |\n"
+    )
+    assert header in clean(_doc(text), rules).text

@@ -115,6 +115,13 @@ def test_an_unknown_label_ends_a_value(rules: RuleSet) -> None:
     assert doc.text == "为贯彻落实积极应对人口老龄化国家战略。"
 
 
+def test_fields_joined_by_a_comma(rules: RuleSet) -> None:
+    # a written variation of dev 45's byline (来源:潼关县民政局 发布时间:2024-09-11 11:23) with a comma between fields
+    doc = _cleaned("来源:潼关县民政局,发布时间:2024-09-11 11:23\n为贯彻落实积极应对人口老龄化国家战略。", rules)
+    assert doc.meta.fields == {"来源": "潼关县民政局", "发布时间": "2024-09-11 11:23"}
+    assert doc.text == "为贯彻落实积极应对人口老龄化国家战略。"
+
+
 def test_source_line_at_the_end_of_the_page(rules: RuleSet) -> None:
     doc = _cleaned("在社会政策、公共服务等方面充分体现对儿童的友好。\n来源:扬州市人民政府官网", rules)
     assert doc.text == "在社会政策、公共服务等方面充分体现对儿童的友好。"

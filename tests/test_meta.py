@@ -145,6 +145,12 @@ def test_signature_dated_in_chinese_numerals(rules: RuleSet) -> None:
         ("扬州市老龄事业发展“十三五”规划", None, "plan"),
         ("广州市居家社区养老服务管理办法", None, "other"),
         ("郑州:24条创新举措积极应对人口老龄化", "近日,郑州发布积极应对人口老龄化重点联系城市建设工作方案。", "news"),
+        # a report that opens with the day of the event (dev 48, without its 本报济南讯 dateline)
+        (
+            "山东养老服务“十四五”规划发布",
+            "8月9日,山东省新闻办举行发布会,省民政厅党组成员、副厅长张志毅介绍,“十四五”期间,山东将建立健全覆盖城乡的养老服务网络。",
+            "news",
+        ),
         (None, None, None),
     ],
 )
@@ -391,3 +397,22 @@ def test_dev_meta_is_mostly_exact(rules: RuleSet) -> None:
                 # the title is compared in simplified script: mapping it back to the written form is the view's job
                 ok += "".join(simplify(str(value)).split()) == "".join(simplify(str(meta[key] or "")).split())
     assert ok / total >= 0.85
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        # dev 53's <title>: the site after a dash
+        (
+            "广州市民政局 广州市财政局关于印发我市2025年最低生活保障及相关社会救助标准的通知 - 广州市人民政府门户网站",
+            "广州市民政局 广州市财政局关于印发我市2025年最低生活保障及相关社会救助标准的通知",
+        ),
+        # a CMS <title> joining column and site names with _ (a written variation): _ never joins a title's words
+        (
+            "宁波市民政局关于做好2024年养老服务工作的通知_通知公告_宁波市民政局",
+            "宁波市民政局关于做好2024年养老服务工作的通知",
+        ),
+    ],
+)
+def test_a_page_title_loses_its_site_names(rules: RuleSet, line: str, title: str) -> None:
+    assert _meta(f"{line}\n各区民政局:\n现将有关事项通知如下。", rules)["title"] == title

@@ -188,3 +188,31 @@ def test_a_corpus_document_in_traditional_script_gives_the_same_tree_through_its
     got, _ = build_sections(trad, hr, None, rules.get(ScriptRules).simplify(trad))
     assert [(s.level, s.parent, s.span, s.rule) for s in got] == [(s.level, s.parent, s.span, s.rule) for s in want]
     assert [s.title for s in got] == [opencc.OpenCC("s2t").convert(s.title) for s in want]  # titles as written
+
+
+def test_parts_of_a_plan_and_numbers_closed_by_one_bracket(rules: RuleSet) -> None:
+    # written variations of the seeds' outline (review): 第一部分 on its own line heads the 一、 headings under it,
+    # and 1) 2) (the dress of (1) (2) in some texts) number items when the numbering runs on
+    text = "\n".join(
+        [
+            "第一部分 总体要求",
+            "一、工作目标",
+            "到2025年,全市养老床位总数达到1.5万张,护理型床位占比达到60%。",
+            "第二部分 重点任务",
+            "一、完善设施网络",
+            "1)每个街道建设1个综合养老服务中心;",
+            "2)每个社区建设1个养老服务站。",
+            "二、加强队伍建设",
+            "第三部分 保障措施",
+        ]
+    )
+    assert _tree(text, rules) == [
+        (1, "第一部分", "总体要求"),
+        (2, "一", "工作目标"),
+        (1, "第二部分", "重点任务"),
+        (2, "一", "完善设施网络"),
+        (3, "1)", "每个街道建设1个综合养老服务中心"),
+        (3, "2)", "每个社区建设1个养老服务站"),
+        (2, "二", "加强队伍建设"),
+        (1, "第三部分", "保障措施"),
+    ]

@@ -37,7 +37,8 @@ _SPACES = regex.compile(r" {2,}")
 _AROUND_TAB = regex.compile(r" *\t *")
 _BULLET = regex.compile(r"^[•·●▪■◆◇○]\s*")
 _VALUE_STOP = regex.compile(r"[。;]")
-_OTHER_LABEL = regex.compile(r"\s+\p{Han}{2,6}\s*:")
+# a label may follow white space or a comma (`来源:X局,发布时间:2024-03-15`)
+_OTHER_LABEL = regex.compile(r"(?:\s+|\s*,\s*)\p{Han}{2,6}\s*:")
 
 
 class LinePattern(Rule):
@@ -68,6 +69,7 @@ class Prose(RuleModel):
 
 class LabelRow(Rule):
     max_label: int
+    min_place_run: int  # a place before the colon and this long a run of Chinese: a headline (`温州:今年新增…`)
     max_value: int
     org_value: Pattern  # a long value naming a body (发布机关: 广州市人民政府办公厅) is still a row
     max_value_run: int  # a lone unknown label before a longer run of Chinese is a headline (`郑州:24条创新举措…`)
@@ -82,6 +84,8 @@ class Separated(Rule):
     separators: Pattern
     min_parts: int
     max_part: int
+    #: a line of this form is never such chrome (a Markdown table row `| 序号 | 项目 | 牵头单位 |`)
+    not_line: Pattern | None = None
 
 
 class NavWords(Rule):
@@ -101,6 +105,10 @@ class Caption(Rule):
 
 class Trailer(Rule):
     min_len: int
+
+
+class PageTitle(Rule):
+    separators: Pattern  # what joins the headline to the column and site names in a page's <title>
 
 
 class DatedByline(Rule):
@@ -123,6 +131,7 @@ class Chrome(RuleModel):
     link_list: LinkList
     caption: Caption
     trailer: Trailer
+    page_title: PageTitle
     dated_byline: DatedByline
     tail_list: TailList
     page_date: Pattern
@@ -156,7 +165,7 @@ class BoilerplateRules(RuleFile):
     def model_post_init(self, _ctx: object) -> None:
         ch = self.chrome
         structural: list[Rule] = [ch.label_row, ch.chrome_labels, ch.path, ch.keyword_title, ch.nav_words]
-        structural += [ch.link_list, ch.caption, ch.trailer, ch.dated_byline, ch.tail_list]
+        structural += [ch.link_list, ch.caption, ch.trailer, ch.page_title, ch.dated_byline, ch.tail_list]
         check_ids_unique(
             [*self.lines, *self.labels.items, *self.artefacts.inline, *self.artefacts.lines, *structural], self.FILE
         )
@@ -166,9 +175,10 @@ class BoilerplateRules(RuleFile):
         self._c = {
             "punct": regex.compile(ch.prose.punct),
             "org_value": regex.compile(ch.label_row.org_value),
-            "row": regex.compile(rf"(?:^|(?<=\s))(\p{{Han}}{{2,{ch.label_row.max_label}}})\s*:"),
+            "row": regex.compile(rf"(?:^|(?<=[\s,]))(\p{{Han}}{{2,{ch.label_row.max_label}}})\s*:"),
             "path": regex.compile(ch.path.separators),
             "keyword": regex.compile(ch.keyword_title.separators),
+            "page_title": regex.compile(ch.page_title.separators),
             "link": regex.compile(ch.link_list.item),
             "date": regex.compile(ch.page_date),
             "dated_label": regex.compile(ch.dated_label),
@@ -184,7 +194,7 @@ class BoilerplateRules(RuleFile):
         longest = max(map(len, self._by_name))
         # a word that starts the line or follows white space and ends in a colon; spaced-out words
         # (`标  题:`) align tables. Whether it is a label is a dict lookup (cheaper than one big regex).
-        self._label_at = regex.compile(rf"(?:^|(?<=\s))(\p{{Han}}(?: ?\p{{Han}}){{1,{longest - 1}}})\s*:")
+        self._label_at = regex.compile(rf"(?:^|(?<=[\s,]))(\p{{Han}}(?: ?\p{{Han}}){{1,{longest - 1}}})\s*:")
 
 
 def normalise(text: str) -> str:
@@ -211,7 +221,7 @@ def _label_values(line: str, br: BoilerplateRules) -> dict[str, str] | None:
     for m, nxt in zip(found, [*found[1:], None], strict=True):
         raw = line[m.end() : nxt.start() if nxt else len(line)]
         raw = _OTHER_LABEL.split(raw, maxsplit=1)[0]  # `来源:X局 字号:大 中 小`: an unknown label ends the value
-        cells = [c.strip() for c in raw.split("\t") if c.strip()]
+        cells = [c.strip(" ,") for c in raw.split("\t") if c.strip(" ,")]
         values[m.group(1).replace(" ", "")] = cells[0] if cells else ""  # colspan copies repeat the value: take it once
     return values
 
@@ -306,7 +316,7 @@ def label_row(line: str, br: BoilerplateRules, gaz: Gazetteer | None = None) -> 
         label = m.group(1)
         if label in cfg.keep:
             return None
-        value = line[m.end() : nxt.start() if nxt else len(line)].strip(" |")
+        value = line[m.end() : nxt.start() if nxt else len(line)].strip(" |,")
         chrome_label = label in br._chrome_labels
         if not chrome_label and (len(value) > cfg.max_value or _VALUE_STOP.search(value)):
             return None
@@ -317,8 +327,11 @@ def label_row(line: str, br: BoilerplateRules, gaz: Gazetteer | None = None) -> 
         ((label, value),) = pairs.items()
         longest = max((len(run) for run in _HAN_RUN.findall(value)), default=0)
         place = gaz is not None and gaz.first_in(label) is not None
-        if longest > cfg.max_value_run and (place or not br._c["org_value"].search(value)):
-            # `郑州:24条创新举措积极应对人口老龄化`, `广电总局:不得播出偶像养成类节目`: a headline, not a row
+        if (place and longest >= cfg.min_place_run) or (
+            longest > cfg.max_value_run and not br._c["org_value"].search(value)
+        ):
+            # `郑州:24条创新举措积极应对人口老龄化`, `温州:今年新增普惠托位3000个`, `广电总局:不得播出偶像养成类节目`:
+            # a headline, not a row (a place names no field of a page)
             return None
     return pairs
 
@@ -334,6 +347,8 @@ def _parts(line: str, sep: regex.Pattern[str]) -> list[str]:
 
 def _separated(line: str, sep: regex.Pattern[str], cfg: Separated) -> bool:
     """A line of several short Chinese parts joined by separators (`首页 > 政务公开 > 通知`)."""
+    if cfg.not_line is not None and regex.search(cfg.not_line, line):
+        return False
     parts = _parts(line, sep)
     return len(parts) >= cfg.min_parts and all(_han(p) >= 1 and len(p) <= cfg.max_part for p in parts)
 
@@ -406,6 +421,7 @@ class _Page:
             self._captions(zone)
         self._tail_list(zones[1])
         self._trailer(zones[0], zones[1])
+        self._page_title(zones[0])
         self._page_date(zones[0])
 
     def _dated_byline(self, i: int) -> bool:
@@ -474,6 +490,17 @@ class _Page:
                 continue
             nxt = next((j for j in range(i + 1, len(self.simple)) if j not in self.dropped), None)
             if nxt is None or not date.match(self.simple[nxt]):  # a name above a date is a signature
+                self.drop(i, cfg.id)
+
+    def _page_title(self, head: range) -> None:
+        """The page's <title> above its headline: the headline, then column and site names after _ or |
+        (`宁波市民政局关于…的通知_通知公告_宁波市民政局` over `宁波市民政局关于…的通知`)."""
+        cfg, sep = self.br.chrome.page_title, self.br._c["page_title"]
+        lines = {i: _squash(self.simple[i]) for i in head if i not in self.dropped}
+        heads = {h for h in lines.values() if len(h) >= self.br.chrome.trailer.min_len}
+        for i, line in lines.items():
+            # each separator of the line ends a candidate headline: a set lookup, linear in the head's length
+            if any(line[: m.start()] in heads for m in sep.finditer(line)):
                 self.drop(i, cfg.id)
 
     def _page_date(self, head: range) -> None:

@@ -27,25 +27,32 @@ class ProseLine(RuleModel):
 class GuardRules(RuleFile):
     FILE = "guard.yaml"
     prose_line: ProseLine
+    table_cell: Pattern
     min_prose_chars: int
     min_terms: int
     terms: list[str]
 
     _punct: regex.Pattern[str] = PrivateAttr()
+    _cell: regex.Pattern[str] = PrivateAttr()
     _terms: regex.Pattern[str] = PrivateAttr()
 
     def model_post_init(self, _ctx: object) -> None:
         self._punct = regex.compile(self.prose_line.punct)
+        self._cell = regex.compile(self.table_cell)
         self._terms = regex.compile("|".join(sorted(map(regex.escape, self.terms), key=len, reverse=True)))
 
 
 def prose_chars(text: str, gr: GuardRules) -> int:
-    """Chinese characters in the text's prose lines."""
+    """Chinese characters in the text's prose lines, and in the long cells of its tables (a task table states its
+    work in cells without punctuation: `新建城市社区嵌入式养老服务机构5家 |`)."""
     total = 0
     for line in text.split("\n"):
         han = len(_HAN.findall(line))
         if han >= gr.prose_line.min_han and gr._punct.search(line):
             total += han
+        elif gr._cell.search(line):
+            cells = (len(_HAN.findall(c)) for c in regex.split(r"\t|\|", line))
+            total += sum(n for n in cells if n >= gr.prose_line.min_han)
     return total
 
 

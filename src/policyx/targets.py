@@ -49,8 +49,9 @@ class CueRule(Rule):
 class SkipRule(CueRule):
     #: ``sentence``: the cue anywhere earlier in the sentence; ``around``: the cue's match covers the number;
     #: ``clause``: the cue anywhere in the number's clause, before or after it (5万元运营经费);
-    #: ``after``: the cue starts right after the quantity (四个方面的内容)
-    scope: Literal["sentence", "around", "clause", "after"] = "sentence"
+    #: ``after``: the cue starts right after the quantity (四个方面的内容); ``paragraph``: anywhere earlier in the
+    #: paragraph (an item that names who it is for, then lists per-person amounts after ;)
+    scope: Literal["sentence", "around", "clause", "after", "paragraph"] = "sentence"
     #: only quantities in these units (empty: any unit)
     units: list[str] = []
     #: only quantities with these comparators (empty: any): an exact split is a rule, a floor is a commitment
@@ -93,6 +94,9 @@ class EvidenceRule(CueRule):
     """
 
     scope: Literal["sentence", "clause", "before", "after"] = "sentence"
+    #: document types (meta.doc_type) where this cue alone is no evidence: a news report narrates what was built
+    #: or organised (设置3个助餐点, 组织志愿者50名); there only a future word, a due year or a floor commits
+    not_in: list[str] = []
 
 
 class BaselineFromRule(Rule):
@@ -149,6 +153,8 @@ class CueRules(RuleFile):
     account_start_chars: int
     baseline: Pattern
     baseline_from: BaselineFromRule
+    #: a year named relative to the document (今年, 明年) ends the reign of the year before it in the paragraph
+    relative_year: Pattern
     headline: HeadlineRule
     respectively: RespectivelyRule
     clause_break: Pattern
@@ -168,6 +174,7 @@ class CueRules(RuleFile):
     standard_base: Pattern
 
     _stat: regex.Pattern[str] = PrivateAttr()
+    _relative_year: regex.Pattern[str] = PrivateAttr()
     _target: regex.Pattern[str] = PrivateAttr()
     _skip: list[tuple[SkipRule, regex.Pattern[str]]] = PrivateAttr()
     _never: list[tuple[SkipRule, regex.Pattern[str]]] = PrivateAttr()
@@ -219,6 +226,7 @@ class CueRules(RuleFile):
             (r, regex.compile(f"(?:{r.pattern})$" if r.scope == "before" else r.pattern)) for r in self.evidence
         ]
         self._goals = regex.compile(self.goals_section_title)
+        self._relative_year = regex.compile(self.relative_year)
         self._param = [(r, regex.compile(r.pattern)) for r in self.parameter]
         self._param_commit = regex.compile(self.parameter_commit)
         self._param_section = regex.compile(self.parameter_section)
@@ -279,6 +287,7 @@ class _Context:
     skip: Covering
     articles: set[str]  # sections inside a regulation's articles (第X条): parameters there unless committed
     goals_doc: bool = False  # the document's title names goals (…目标任务分解表): its quantities are goals
+    doc_type: str | None = None
 
 
 def _reference_year(doc: Document) -> int | None:
@@ -613,6 +622,8 @@ def _classify(ctx: _Context, lo: int, hi: int) -> list[_Found]:
             baseline, from_at = pending
             pending = None
         governing = governing_times.last(m.start, brackets, lo)
+        if governing is not None and cues._relative_year.search(text, governing.end, m.start):
+            governing = None  # 力争到2027年,…;今年将新增120处: 今年 is a year of its own (one the text does not number)
         recurring = recurring_times.last(m.start, brackets, lo)
         is_recurring = recurring is not None and recurring.start >= sent_lo
         kind, year, as_of, rule = _decide(ctx, par, m, governing, before, sent_lo)
@@ -749,6 +760,8 @@ def _evidence(ctx: _Context, par: _Par, m: Mention, sent_lo: int, section: str |
     """The id of the first commitment evidence for ``m`` that has no due year, or None."""
     cues, text = ctx.cues, ctx.text
     for r, pat in cues._evidence:
+        if ctx.doc_type in r.not_in:
+            continue
         if r.scope == "before":
             if pat.search(text[max(sent_lo, m.num_start - 24) : m.num_start]):
                 return r.id
@@ -789,7 +802,7 @@ def _hit(
         elif r.scope == "after":
             if pat.match(text, m.end):
                 return r
-        elif pat.search(text, sent_lo, m.start):
+        elif pat.search(text, par.lo if r.scope == "paragraph" else sent_lo, m.start):
             return r
     return None
 
@@ -868,6 +881,7 @@ def _decisions(doc: Document, rules: RuleSet) -> tuple[_Context, list[_Found]]:
         skip=Covering(skip),
         articles=_article_sections(doc, cues),
         goals_doc=bool(cues._goals.search(doc.meta.title or "")),
+        doc_type=doc.meta.doc_type,
     )
     whole = set(skip)  # a title-like line is skipped whole: no need to look for its quantities
     found = [f for lo, hi in _paragraphs(doc.text) if (lo, hi) not in whole for f in _classify(ctx, lo, hi)]
